@@ -1,0 +1,123 @@
+"""C spellings of MLIR types and constants.
+
+    c_type(f32) == "float";  c_type(IndexType()) == "intptr_t"
+    float_literal(0.5, f32) == "0.5f";  float_literal(inf, f32) == "INFINITY"
+    memref_layout(memref<4x8xf32>) == ((8, 1), 0)
+"""
+
+from __future__ import annotations
+
+import math
+
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    IndexType,
+    IntegerType,
+    MemRefType,
+    NoneAttr,
+    StridedLayoutAttr,
+    VectorType,
+)
+from xdsl.ir import Attribute
+
+from nnopt.support.diagnostics import CompileError
+
+_INT_TYPES = {1: "bool", 8: "int8_t", 16: "int16_t", 32: "int32_t", 64: "int64_t"}
+_UINT_TYPES = {1: "bool", 8: "uint8_t", 16: "uint16_t", 32: "uint32_t", 64: "uint64_t"}
+
+
+def c_type(type_: Attribute) -> str:
+    """The C type holding one value of `type_` (scalars only)."""
+    if isinstance(type_, Float32Type):
+        return "float"
+    if isinstance(type_, Float64Type):
+        return "double"
+    if isinstance(type_, Float16Type):
+        return "_Float16"
+    if isinstance(type_, IndexType):
+        return "intptr_t"
+    if isinstance(type_, IntegerType) and type_.width.data in _INT_TYPES:
+        return _INT_TYPES[type_.width.data]
+    raise CompileError(f"type {type_} has no C equivalent")
+
+
+def unsigned_c_type(type_: Attribute) -> str:
+    if isinstance(type_, IndexType):
+        return "uintptr_t"
+    if isinstance(type_, IntegerType) and type_.width.data in _UINT_TYPES:
+        return _UINT_TYPES[type_.width.data]
+    raise CompileError(f"type {type_} is not an integer type")
+
+
+def element_c_type(type_: Attribute) -> str:
+    """The C element type of a memref, vector or scalar type."""
+    if isinstance(type_, MemRefType | VectorType):
+        return c_type(type_.get_element_type())
+    return c_type(type_)
+
+
+def float_literal(value: float, type_: Attribute) -> str:
+    if math.isnan(value):
+        return "NAN"
+    if math.isinf(value):
+        return "INFINITY" if value > 0 else "(-INFINITY)"
+    if isinstance(type_, Float64Type):
+        text = repr(float(value))
+        suffix = ""
+    else:
+        text = format(value, ".9g")
+        suffix = "f"
+    if not any(c in text for c in ".en"):
+        text += ".0"
+    literal = text + suffix
+    if isinstance(type_, Float16Type):
+        return f"((_Float16){literal})"
+    return f"({literal})" if literal.startswith("-") else literal
+
+
+def int_literal(value: int, type_: Attribute) -> str:
+    if isinstance(type_, IntegerType) and type_.width.data == 1:
+        return "true" if value & 1 else "false"
+    if isinstance(type_, IntegerType) and type_.width.data == 64:
+        return f"INT64_C({value})"
+    return str(value) if value >= 0 else f"({value})"
+
+
+def scalar_literal(value: float | int, type_: Attribute) -> str:
+    if isinstance(type_, AnyFloat):
+        return float_literal(float(value), type_)
+    return int_literal(int(value), type_)
+
+
+def memref_layout(type_: MemRefType[Attribute]) -> tuple[tuple[int, ...], int]:
+    """Element strides and offset of a memref with static layout."""
+    shape = type_.get_shape()
+    if any(d < 0 for d in shape):
+        raise CompileError(f"memref {type_} has a dynamic shape; only static shapes are supported")
+    layout = type_.layout
+    if isinstance(layout, NoneAttr):
+        strides: list[int] = []
+        running = 1
+        for size in reversed(shape):
+            strides.append(running)
+            running *= size
+        return tuple(reversed(strides)), 0
+    if isinstance(layout, StridedLayoutAttr):
+        strides_opt = layout.get_strides()
+        offset = layout.get_offset()
+        if offset is None or any(s is None for s in strides_opt):
+            raise CompileError(f"memref {type_} has a dynamic layout; only static layouts are supported")
+        return tuple(s for s in strides_opt if s is not None), offset
+    raise CompileError(f"memref {type_} has a layout the C emitter does not support")
+
+
+def memref_size(type_: MemRefType[Attribute]) -> int:
+    """Number of elements spanned by a memref (its extent in memory)."""
+    strides, offset = memref_layout(type_)
+    shape = type_.get_shape()
+    if any(d == 0 for d in shape):
+        return 0
+    return offset + 1 + sum((d - 1) * s for d, s in zip(shape, strides, strict=True))

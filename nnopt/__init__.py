@@ -1,0 +1,22 @@
+"""nn-opt: a multi-level compiler for neural-network kernels, on xDSL.
+
+    import nnopt
+    exe = nnopt.compile(open("examples/mlp.mlir").read())
+    y = exe(x, w, b)
+
+Levels: graph -> linalg on tensors -> memrefs -> affine loops -> C.
+"""
+
+from nnopt.compiler import compile  # noqa: A004
+from nnopt.executable import CompiledFunction, Executable
+from nnopt.runtime.calling import ArgumentError, KernelError
+from nnopt.support.diagnostics import CompileError
+
+__all__ = [
+    "ArgumentError",
+    "CompileError",
+    "CompiledFunction",
+    "Executable",
+    "KernelError",
+    "compile",
+]

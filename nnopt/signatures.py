@@ -1,0 +1,61 @@
+"""Calling signatures of compiled functions, read off the IR that is emitted as C.
+
+    sig, n_outputs = signature_of(func_op)
+
+Memref arguments become buffer parameters (written or not, from the function's
+stores), scalars are passed by value. `bufferize` marks how many trailing
+arguments are outputs (`nnopt.outputs`); those are allocated by the Executable
+and returned, so a graph-level function is called with inputs only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects import func
+from xdsl.dialects.builtin import (
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+)
+from xdsl.ir import Attribute
+
+from nnopt.lowering.bufferize import OUTPUTS_ATTR
+from nnopt.passes.memory_access import written_roots
+from nnopt.runtime.calling import Param, Signature
+from nnopt.support.diagnostics import CompileError
+
+
+def numpy_dtype(type_: Attribute) -> np.dtype:
+    if isinstance(type_, Float32Type):
+        return np.dtype(np.float32)
+    if isinstance(type_, Float64Type):
+        return np.dtype(np.float64)
+    if isinstance(type_, Float16Type):
+        return np.dtype(np.float16)
+    if isinstance(type_, IndexType):
+        return np.dtype(np.intp)
+    if isinstance(type_, IntegerType):
+        return np.dtype({1: np.bool_, 8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[type_.width.data])
+    raise CompileError(f"type {type_} cannot be passed from numpy")
+
+
+def signature_of(function: func.FuncOp) -> tuple[Signature, int]:
+    """The function's Signature and how many trailing parameters are outputs."""
+    written = written_roots(function)
+    params: list[Param] = []
+    for i, arg in enumerate(function.body.block.args):
+        name = arg.name_hint or f"arg{i}"
+        if isinstance(arg.type, MemRefType):
+            params.append(
+                Param(name, numpy_dtype(arg.type.element_type), arg.type.get_shape(), arg in written)
+            )
+        else:
+            params.append(Param(name, numpy_dtype(arg.type), None))
+    results = tuple(numpy_dtype(t) for t in function.function_type.outputs.data)
+    outputs_attr = function.attributes.get(OUTPUTS_ATTR)
+    n_outputs = outputs_attr.value.data if isinstance(outputs_attr, IntegerAttr) else 0
+    return Signature(function.sym_name.data, tuple(params), results), n_outputs
