@@ -1,0 +1,190 @@
+"""nn-opt: the opt tool, in the mlir-opt mould.
+
+    nn-opt model.mlir --pass-pipeline='builtin.module(convert-graph-to-linalg,bufferize)'
+    nn-opt model.mlir -p lower-to-affine -t c -o model.c
+    nn-opt - --split-input-file --verify-diagnostics < tests.mlir
+    nn-opt --list-passes
+
+Errors are printed as `file:line:col: error: message` and exit with status 1;
+remarks from passes (why a transformation did not apply) go to stderr as
+`file:line:col: remark: ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import TextIO
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.printer import Printer
+
+from nnopt.support.diagnostics import CompileError, Diagnostic, Severity, collect_diagnostics
+from nnopt.driver import (
+    OutputFormat,
+    PassInstrumentation,
+    ToolSession,
+    parse_output_format,
+)
+from nnopt.expected_diagnostics import check_expected_diagnostics, split_chunks
+from nnopt.pass_listing import list_passes
+
+
+def build_argument_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nn-opt",
+        description="Run nn-opt passes on MLIR textual IR and print the result (IR or C).",
+    )
+    parser.add_argument("input", nargs="?", default="-", help="input file ('-' for stdin)")
+    parser.add_argument(
+        "--pass-pipeline",
+        default=None,
+        help="MLIR pass pipeline, e.g. 'builtin.module(convert-graph-to-linalg,bufferize)'",
+    )
+    parser.add_argument("-p", "--passes", default=None, help="comma-separated passes: 'a,b{opt=v}'")
+    parser.add_argument(
+        "-t",
+        "--target",
+        default="mlir",
+        help="output: 'mlir' (IR) or 'c' (C source); 'c{target=x86-avx2}' picks the C target",
+    )
+    parser.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
+    parser.add_argument("--split-input-file", action="store_true", help="process '// -----' chunks separately")
+    parser.add_argument(
+        "--verify-diagnostics",
+        action="store_true",
+        help="check diagnostics against '// expected-error {{...}}' annotations",
+    )
+    parser.add_argument("--print-ir-after-all", action="store_true", help="print the IR after every pass")
+    parser.add_argument("--print-ir-before-all", action="store_true", help="print the IR before every pass")
+    parser.add_argument(
+        "--print-ir-after",
+        default="",
+        help="print the IR after the named passes only (comma-separated)",
+    )
+    parser.add_argument(
+        "--print-ir-diff", action="store_true", help="print a unified diff of the IR after each pass"
+    )
+    parser.add_argument("--time-passes", action="store_true", help="report the time spent in each pass")
+    parser.add_argument("--list-passes", action="store_true", help="list passes and pipelines with their options")
+    parser.add_argument("--print-op-generic", action="store_true", help="print ops in generic form")
+    parser.add_argument(
+        "--load-plugin",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import a Python module that registers dialects and passes (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-unregistered-dialect", action="store_true", help="accept ops of unknown dialects"
+    )
+    return parser
+
+
+def _read_input(path: str) -> tuple[str, str]:
+    if path == "-":
+        return sys.stdin.read(), "<stdin>"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(), path
+    except OSError as error:
+        raise CompileError(f"cannot read '{path}': {error.strerror}") from None
+
+
+def _print_module(module: ModuleOp, stream: TextIO, generic: bool) -> None:
+    printer = Printer(stream=stream, print_generic_format=generic)
+    printer.print_op(module)
+    stream.write("\n")
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_argument_parser().parse_args(argv)
+    session = ToolSession(plugins=args.load_plugin, allow_unregistered=args.allow_unregistered_dialect)
+    if args.list_passes:
+        sys.stdout.write(list_passes())
+        return 0
+    text, file_name = _read_input(args.input)
+    output_format: OutputFormat = parse_output_format(args.target)
+    pipeline_text = ",".join(t for t in (args.pass_pipeline, args.passes) if t)
+    passes = session.parse_pipeline(pipeline_text)
+    instrumentation = PassInstrumentation(
+        print_after_all=args.print_ir_after_all,
+        print_before_all=args.print_ir_before_all,
+        print_after=frozenset(n for n in args.print_ir_after.split(",") if n),
+        print_diff=args.print_ir_diff,
+        time_passes=args.time_passes,
+        generic=args.print_op_generic,
+    )
+    chunks = split_chunks(text) if args.split_input_file else [(text, 0)]
+    outputs: list[str] = []
+    status = 0
+    for chunk, line_offset in chunks:
+        with collect_diagnostics() as collected:
+            result: str | None = None
+            try:
+                module = session.parse(chunk, file_name, line_offset)
+                session.run_passes(module, passes, instrumentation)
+                result = session.render(module, output_format, args.print_op_generic)
+            except CompileError as error:
+                collected.add(error.diagnostic())
+            except RecursionError:
+                collected.add(Diagnostic(Severity.ERROR, "input nests too deeply to process"))
+        if args.verify_diagnostics:
+            problems = check_expected_diagnostics(chunk, line_offset, file_name, collected.diagnostics)
+            _report(problems)
+            status = 1 if problems else status
+            if result is not None:
+                outputs.append(result)
+            continue
+        _report(collected.diagnostics)
+        if any(d.severity is Severity.ERROR for d in collected.diagnostics) or result is None:
+            status = 1
+            continue
+        outputs.append(result)
+    instrumentation.report_timing(sys.stderr)
+    if status == 0 or args.verify_diagnostics:
+        _write_output("// -----\n".join(outputs), args.output)
+    return status
+
+
+def _write_output(text: str, path: str | None) -> None:
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise CompileError(f"cannot write '{path}': {error.strerror}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        status = run(argv)
+    except CompileError as error:
+        print(error.diagnostic(), file=sys.stderr)
+        status = 1
+    except KeyboardInterrupt:
+        status = 130
+    except Exception as error:  # a bug in nn-opt: say so without a traceback
+        if os.environ.get("NNOPT_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"nn-opt: error: internal error: {type(error).__name__}: {error} "
+            "(set NNOPT_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        status = 1
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
