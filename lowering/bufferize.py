@@ -189,7 +189,10 @@ class _FunctionBufferizer:
     def _writable_buffer_for(self, op: LinalgStructuredOperation, init: SSAValue) -> SSAValue:
         buffer = self.buffer[init]
         root = self.root[buffer]
-        if root in self.allocated and not self._reads_later(root, op):
+        reads_own_output = any(
+            self.root.get(self.buffer.get(v, v)) is root for v in op.inputs
+        )
+        if root in self.allocated and not reads_own_output and not self._reads_later(root, op):
             return buffer
         fresh = self._alloc(op, init.type)
         if _reads_outputs(op):

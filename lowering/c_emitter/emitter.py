@@ -180,7 +180,12 @@ class CEmitter:
                 "cannot be emitted as C; lower it to affine/scf/arith/math/memref/vector first",
                 op,
             )
-        handler(self, op)
+        try:
+            handler(self, op)
+        except CompileError as error:
+            if error.op is None and error.location is None:
+                raise CompileError(error.message, op) from None
+            raise
 
     def emit_module(self, module: ModuleOp) -> str:
         functions = [op for op in module.body.block.ops if isinstance(op, func.FuncOp)]

@@ -15,7 +15,7 @@ from xdsl.dialects.builtin import MemRefType
 
 from nnopt.lowering.c_emitter.emitter import CEmitter
 from nnopt.lowering.c_emitter.registry import emits
-from nnopt.lowering.c_emitter.types import c_type, element_c_type
+from nnopt.lowering.c_emitter.types import c_type, element_c_type, memref_layout
 from nnopt.passes.memory_access import written_roots
 from nnopt.support.diagnostics import CompileError
 
@@ -30,9 +30,16 @@ def _signature(e: CEmitter, op: func.FuncOp, readonly: set) -> str:
             ctype = f"{element_c_type(t)} *" if isinstance(t, MemRefType) else c_type(t)
             params.append(f"{ctype} arg{i}")
     else:
-        for arg in op.body.block.args:
+        for i, arg in enumerate(op.body.block.args):
+            if not isinstance(arg.type, MemRefType) and arg.type.name in ("tensor", "vector"):
+                raise CompileError(
+                    f"argument #{i} has type {arg.type}; C functions take memrefs and "
+                    "scalars (run bufferize first)",
+                    op,
+                )
             name = e.name(arg, "arg")
             if isinstance(arg.type, MemRefType):
+                memref_layout(arg.type)  # rejects dynamic shapes and layouts
                 const = "const " if arg in readonly else ""
                 params.append(f"{const}{element_c_type(arg.type)} *restrict {name}")
             else:

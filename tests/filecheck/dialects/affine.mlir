@@ -4,7 +4,7 @@
 // Indices written as bare SSA ids are dims, as in MLIR (xDSL's parser makes them
 // symbols, which breaks every analysis reading loop indices).
 // CHECK-LABEL: func.func @access_maps
-// GENERIC-LABEL: @access_maps
+// GENERIC-LABEL: "access_maps"
 func.func @access_maps(%A: memref<8x9xf32>) {
   affine.for %i = 0 to 8 {
     affine.for %j = 0 to 8 {
