@@ -34,7 +34,7 @@ from xdsl.dialects.affine import (
     ParallelOp,
     YieldOp,
 )
-from xdsl.dialects.builtin import AffineMapAttr, AffineSetAttr, IndexType, MemRefType
+from xdsl.dialects.builtin import AffineMapAttr, AffineSetAttr, IndexType
 from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineExpr, AffineMap, AffineSet
 from xdsl.irdl import (
@@ -94,7 +94,7 @@ class LoadOp(_xdsl_affine.LoadOp):
     """`%v = affine.load %A[%i, %j + 1] : memref<8x8xf32>` (indices are dims)."""
 
     @classmethod
-    def parse(cls, parser: Parser) -> _xdsl_affine.LoadOp:
+    def parse(cls, parser: Parser) -> _xdsl_affine.LoadOp:  # type: ignore[override]
         return cast(_xdsl_affine.LoadOp, _with_dims(super().parse(parser)))
 
 
@@ -102,7 +102,7 @@ class StoreOp(_xdsl_affine.StoreOp):
     """`affine.store %v, %A[%i, %j] : memref<8x8xf32>` (indices are dims)."""
 
     @classmethod
-    def parse(cls, parser: Parser) -> _xdsl_affine.StoreOp:
+    def parse(cls, parser: Parser) -> _xdsl_affine.StoreOp:  # type: ignore[override]
         return cast(_xdsl_affine.StoreOp, _with_dims(super().parse(parser)))
 
 
@@ -110,7 +110,7 @@ class VectorLoadOp(_xdsl_affine.VectorLoadOp):
     """`%v = affine.vector_load %A[%i, %j] : memref<8x64xf32>, vector<16xf32>`."""
 
     @classmethod
-    def parse(cls, parser: Parser) -> _xdsl_affine.VectorLoadOp:
+    def parse(cls, parser: Parser) -> _xdsl_affine.VectorLoadOp:  # type: ignore[override]
         return cast(_xdsl_affine.VectorLoadOp, _with_dims(super().parse(parser)))
 
 
@@ -118,7 +118,7 @@ class VectorStoreOp(_xdsl_affine.VectorStoreOp):
     """`affine.vector_store %v, %A[%i, %j] : memref<8x64xf32>, vector<16xf32>`."""
 
     @classmethod
-    def parse(cls, parser: Parser) -> _xdsl_affine.VectorStoreOp:
+    def parse(cls, parser: Parser) -> _xdsl_affine.VectorStoreOp:  # type: ignore[override]
         return cast(_xdsl_affine.VectorStoreOp, _with_dims(super().parse(parser)))
 
 
@@ -228,7 +228,7 @@ class IfOp(_xdsl_affine.IfOp):
         )
 
     @classmethod
-    def parse(cls, parser: Parser) -> _xdsl_affine.IfOp:
+    def parse(cls, parser: Parser) -> _xdsl_affine.IfOp:  # type: ignore[override]
         pos = parser.pos
         attr = parser.parse_attribute()
         if not isinstance(attr, AffineSetAttr):

@@ -40,7 +40,7 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     i64,
 )
-from xdsl.dialects.linalg import LinalgStructuredOperation
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -293,7 +293,7 @@ class Bufferize(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for function in [f for f in op.body.block.ops if isinstance(f, func.FuncOp)]:
-            if function.is_declaration or not has_tensors(function) and not _tensor_signature(function):
+            if function.is_declaration or (not has_tensors(function) and not _tensor_signature(function)):
                 continue
             if len(function.body.blocks) != 1:
                 raise CompileError("bufferize handles single-block functions only", function)

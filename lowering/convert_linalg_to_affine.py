@@ -33,9 +33,10 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder
 from xdsl.context import Context
-from xdsl.dialects import linalg, memref
+from xdsl.dialects import memref
 from xdsl.dialects.builtin import AffineMapAttr, IndexType, MemRefType, ModuleOp
-from xdsl.dialects.linalg import LinalgStructuredOperation
+from xdsl.dialects.linalg import ops as linalg
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
@@ -136,5 +137,5 @@ class ConvertLinalgToAffine(ModulePass):
         for target in targets:
             if isinstance(target, memref.CopyOp):
                 lower_copy(target)
-            else:
+            elif isinstance(target, LinalgStructuredOperation):
                 lower_structured_op(target)

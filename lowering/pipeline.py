@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.dialects.linalg import LinalgStructuredOperation
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.memref import CopyOp
 from xdsl.passes import ModulePass
 from xdsl.utils.arg_spec import parse_pipeline as parse_pass_specs

@@ -7,7 +7,7 @@
 Levels: graph -> linalg on tensors -> memrefs -> affine loops -> C.
 """
 
-from nnopt.compiler import compile  # noqa: A004
+from nnopt.compiler import compile
 from nnopt.executable import CompiledFunction, Executable
 from nnopt.runtime.calling import ArgumentError, KernelError
 from nnopt.support.diagnostics import CompileError

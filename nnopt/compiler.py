@@ -57,7 +57,7 @@ def public_functions(module: ModuleOp) -> list[func.FuncOp]:
     ]
 
 
-def compile(  # noqa: A001 - the public name of the API
+def compile(
     ir: str | ModuleOp,
     target: str = "native",
     pipeline: str | None = None,

@@ -10,6 +10,7 @@ instrumentation (printing, diffs, timing) and rendering the result.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import io
 import sys
@@ -159,7 +160,7 @@ class ToolSession:
         self, module: ModuleOp, passes: Sequence[ModulePass], instrumentation: PassInstrumentation
     ) -> None:
         for pass_ in passes:
-            instrumentation.run(lambda p=pass_: run_pass(self.ctx, module, p), module, pass_)
+            instrumentation.run(functools.partial(run_pass, self.ctx, module, pass_), module, pass_)
 
     def render(self, module: ModuleOp, output: OutputFormat, generic: bool = False) -> str:
         if output.kind == "c":

@@ -20,7 +20,6 @@ from xdsl.passes import ModulePass
 from nnopt.lowering.pass_registry import passes_by_name
 from nnopt.lowering.pipeline import NamedPipeline
 
-
 # xDSL passes whose classes carry no docstring of their own
 _UPSTREAM_SUMMARIES = {
     "cse": "Eliminate common subexpressions (xDSL's pass).",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from xdsl.dialects import affine, memref, vector
 from xdsl.dialects.builtin import MemRefType
-from xdsl.dialects.linalg import LinalgStructuredOperation
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.ir import Operation, SSAValue
 
 VIEW_OPS: tuple[type[Operation], ...] = (

@@ -19,6 +19,7 @@ import ctypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -133,7 +134,7 @@ class NativeKernel:
         argtypes: list[object] = []
         for param in signature.params:
             argtypes.append(ctypes.c_void_p if param.is_buffer else _CTYPES[param.dtype])
-        self.result_storage = [_CTYPES[np.dtype(t)]() for t in signature.scalar_results]
+        self.result_storage: list[Any] = [_CTYPES[np.dtype(t)]() for t in signature.scalar_results]
         argtypes.extend(ctypes.POINTER(type(s)) for s in self.result_storage)
         self.function.argtypes = argtypes
 

@@ -71,6 +71,20 @@ def _excerpt(span: Span[str] | Span[bytes]) -> str:
     return text.split("\n", 1)[1] if "\n" in text else ""
 
 
+def _first_undefined_use(parser: LocatingParser) -> CompileError | None:
+    """Point an 'undefined value' error at the first use, as MLIR does."""
+    for name, values in parser.forward_ssa_references.items():
+        for value in values.values():
+            for use in value.uses:
+                loc = use.operation.location
+                if isinstance(loc, FileLineColLoc):
+                    return CompileError(
+                        f"use of undefined value '%{name}'",
+                        location=SourceLocation(loc.filename.data, loc.line.data, loc.column.data),
+                    )
+    return None
+
+
 def parse_module(
     ctx: Context, text: str, file_name: str = "<stdin>", line_offset: int = 0
 ) -> ModuleOp:
@@ -82,6 +96,9 @@ def parse_module(
     try:
         return parser.parse_module()
     except ParseError as error:
+        undefined = _first_undefined_use(parser)
+        if undefined is not None:
+            raise undefined from None
         raise CompileError(
             error.msg,
             location=_span_location(error.span, line_offset),

@@ -22,7 +22,6 @@ from typing import TextIO
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
-from nnopt.support.diagnostics import CompileError, Diagnostic, Severity, collect_diagnostics
 from nnopt.driver import (
     OutputFormat,
     PassInstrumentation,
@@ -31,6 +30,7 @@ from nnopt.driver import (
 )
 from nnopt.expected_diagnostics import check_expected_diagnostics, split_chunks
 from nnopt.pass_listing import list_passes
+from nnopt.support.diagnostics import CompileError, Diagnostic, Severity, collect_diagnostics
 
 
 def build_argument_parser() -> argparse.ArgumentParser:

@@ -32,9 +32,7 @@ from nnopt.lowering.c_emitter.types import c_type, memref_layout
 from nnopt.support.diagnostics import CompileError
 
 _C_KEYWORDS = frozenset(
-    "auto break case char const continue default do double else enum extern float for goto "
-    "if inline int long register restrict return short signed sizeof static struct switch "
-    "typedef union unsigned void volatile while bool true false NAN INFINITY".split()
+    ["auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "NAN", "INFINITY"]
 )
 
 _IDENT = re.compile(r"[^A-Za-z0-9_]")

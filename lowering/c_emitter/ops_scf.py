@@ -11,7 +11,12 @@ from __future__ import annotations
 from xdsl.dialects import scf
 
 from nnopt.lowering.c_emitter.emitter import CEmitter
-from nnopt.lowering.c_emitter.ops_affine import PARALLEL_ATTR, assign_all, declare_carried, emit_counted_loop
+from nnopt.lowering.c_emitter.ops_affine import (
+    PARALLEL_ATTR,
+    assign_all,
+    declare_carried,
+    emit_counted_loop,
+)
 from nnopt.lowering.c_emitter.registry import emits
 
 
