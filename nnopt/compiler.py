@@ -21,6 +21,7 @@ from nnopt.lowering.pipeline import DefaultPipeline, lower_to_c_ready, parse_pip
 from nnopt.registry import make_context
 from nnopt.runtime.build import build
 from nnopt.runtime.calling import NativeKernel, load_library
+from nnopt.runtime.emulated import EmulatedKernel, harness_source
 from nnopt.runtime.targets import Target, get_target
 from nnopt.signatures import signature_of
 from nnopt.support.diagnostics import CompileError
@@ -71,17 +72,16 @@ def compile(
     functions = public_functions(module)
     if not functions:
         raise CompileError("the module has no public function to compile")
-    artifact = build(source, target_info)
-    compiled: dict[str, CompiledFunction] = {}
-    library = load_library(artifact) if target_info.is_host else None
-    for function in functions:
-        signature, n_outputs = signature_of(function)
-        kernel: Kernel
-        if library is not None:
-            kernel = NativeKernel(library, signature)
-        else:
-            from nnopt.runtime.emulated import EmulatedKernel
-
-            kernel = EmulatedKernel(artifact, target_info, signature)
-        compiled[signature.name] = CompiledFunction(signature, n_outputs, kernel)
+    signatures = [signature_of(function) for function in functions]
+    if target_info.is_host:
+        artifact = build(source, target_info)
+        library = load_library(artifact)
+        kernels: list[Kernel] = [NativeKernel(library, sig) for sig, _ in signatures]
+    else:
+        artifact = build(source + "\n" + harness_source([sig for sig, _ in signatures]), target_info)
+        kernels = [EmulatedKernel(artifact, target_info, sig) for sig, _ in signatures]
+    compiled = {
+        sig.name: CompiledFunction(sig, n_outputs, kernel)
+        for (sig, n_outputs), kernel in zip(signatures, kernels, strict=True)
+    }
     return Executable(compiled, source, module, target_info, artifact)

@@ -216,6 +216,13 @@ def _has_vector_values(op: Operation) -> bool:
 def emit_c(module: ModuleOp, options: EmitOptions | None = None) -> str:
     """C source for a module at the affine/scf/memref/vector level."""
     # importing the op modules fills the handler table
-    from nnopt.lowering.c_emitter import ops_affine, ops_arith, ops_func, ops_memref, ops_scf  # noqa: F401
+    from nnopt.lowering.c_emitter import (  # noqa: F401
+        ops_affine,
+        ops_arith,
+        ops_func,
+        ops_memref,
+        ops_scf,
+        ops_vector,
+    )
 
     return CEmitter(options).emit_module(module)
