@@ -57,6 +57,8 @@ class FunctionState:
     taken: set[str] = field(default_factory=set)
     memref_base: dict[SSAValue, SSAValue] = field(default_factory=dict)
     """Root buffer (argument, allocation, global) of each memref value."""
+    readonly: set[SSAValue] = field(default_factory=set)
+    """Memref arguments the function never writes (emitted `const`)."""
 
 
 class CEmitter:

@@ -97,9 +97,8 @@ def _store(e: CEmitter, value: SSAValue, memref: SSAValue, indices: list[str]) -
 def _is_readonly(e: CEmitter, memref: SSAValue) -> bool:
     from nnopt.passes.memory_access import root_buffer
 
-    readonly = getattr(e.fn, "readonly", set())
     root = root_buffer(memref)
-    return root in readonly or (isinstance(root.owner, Operation) and root.owner.name == "memref.get_global")
+    return root in e.fn.readonly or (isinstance(root.owner, Operation) and root.owner.name == "memref.get_global")
 
 
 @emits(xdsl_affine.VectorLoadOp)
@@ -191,12 +190,12 @@ def _insert(e: CEmitter, op: vector.InsertOp) -> None:
 
 @emits(vector.CreateMaskOp)
 def _create_mask(e: CEmitter, op: vector.CreateMaskOp) -> None:
-    assert isinstance(op.mask.type, VectorType)
-    element, lanes = _shape(op.mask.type)
-    name = vector_type(e, op.mask.type)
+    assert isinstance(op.mask_vector.type, VectorType)
+    element, lanes = _shape(op.mask_vector.type)
+    name = vector_type(e, op.mask_vector.type)
     [bound] = op.mask_dim_sizes
     lane_ids = ", ".join(str(i) for i in range(lanes))
-    e.define(op.mask, f"(({name}){{{lane_ids}}} < ({element}){e.expr(bound)})")
+    e.define(op.mask_vector, f"(({name}){{{lane_ids}}} < ({element}){e.expr(bound)})")
 
 
 @emits(vector.MaskedLoadOp)
@@ -264,12 +263,13 @@ for _op in (*BINARY_OPERATORS, *BINARY_CALLS):
 def _extremum(e: CEmitter, op: Operation) -> None:
     result = op.results[0]
     assert isinstance(result.type, VectorType)
-    helper = {
+    helpers: dict[type[Operation], str] = {
         arith.MaximumfOp: "maximumf",
         arith.MinimumfOp: "minimumf",
         arith.MaxnumfOp: "maxnumf",
         arith.MinnumfOp: "minnumf",
-    }[type(op)]
+    }
+    helper = helpers[type(op)]
     a, b = (_operand(e, v, result.type) for v in op.operands)
     e.define(result, f"{vector_type(e, result.type)}_{helper}({a}, {b})")
 
