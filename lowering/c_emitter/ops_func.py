@@ -66,7 +66,7 @@ def _function(e: CEmitter, op: func.FuncOp) -> None:
     for i in range(len(op.function_type.outputs.data)):
         e.fn.taken.add(f"{RESULT_PREFIX}{i}")
     written = written_roots(op)
-    readonly = {a for a in op.body.block.args if a not in written}
+    readonly: set[SSAValue] = {a for a in op.body.block.args if a not in written}
     e.fn.readonly = readonly
     with e.scope(_signature(e, op, readonly) + " {"):
         e.emit_block(op.body.block)
