@@ -17,6 +17,10 @@ from xdsl.transforms.dead_code_elimination import DeadCodeElimination
 from nnopt.lowering.bufferize import Bufferize
 from nnopt.lowering.convert_graph_to_linalg import ConvertGraphToLinalg
 from nnopt.lowering.convert_linalg_to_affine import ConvertLinalgToAffine
+from nnopt.passes.affine_register_block import AffineRegisterBlock
+from nnopt.passes.affine_scalar_replace import AffineScalarReplace
+from nnopt.passes.affine_unroll_jam import AffineUnrollJam
+from nnopt.passes.affine_vectorize import AffineVectorize
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -41,6 +45,10 @@ for _pass in (
     CanonicalizePass,
     CommonSubexpressionElimination,
     DeadCodeElimination,
+    AffineVectorize,
+    AffineScalarReplace,
+    AffineUnrollJam,
+    AffineRegisterBlock,
 ):
     register_pass(_pass)
 

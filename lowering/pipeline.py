@@ -77,6 +77,8 @@ class DefaultPipeline(NamedPipeline):
             "convert-graph-to-linalg",
             "bufferize",
             "convert-linalg-to-affine",
+            f"affine-vectorize{{target={self.target}}}",
+            f"affine-register-block{{target={self.target}}}",
         ]
 
 
