@@ -17,6 +17,7 @@ from xdsl.transforms.dead_code_elimination import DeadCodeElimination
 from nnopt.lowering.bufferize import Bufferize
 from nnopt.lowering.convert_graph_to_linalg import ConvertGraphToLinalg
 from nnopt.lowering.convert_linalg_to_affine import ConvertLinalgToAffine
+from nnopt.lowering.linalg_strategies import LinalgStrategies
 from nnopt.passes.affine_register_block import AffineRegisterBlock
 from nnopt.passes.affine_scalar_replace import AffineScalarReplace
 from nnopt.passes.affine_unroll_jam import AffineUnrollJam
@@ -42,6 +43,7 @@ for _pass in (
     ConvertGraphToLinalg,
     Bufferize,
     ConvertLinalgToAffine,
+    LinalgStrategies,
     CanonicalizePass,
     CommonSubexpressionElimination,
     DeadCodeElimination,

@@ -180,31 +180,12 @@ def address_groups(accesses: list[AffineAccess]) -> list[list[AffineAccess]] | N
     return groups
 
 
-def index_only_subscript(access: AffineAccess, subscript: int, iv: SSAValue) -> tuple[int, int] | None:
-    """(c, k) when subscript `subscript` of `access` is exactly `c * iv + k`."""
-    affine_map = access.map.data
-    operands = tuple(access.indices)
-    expr = affine_map.results[subscript]
-    coefficient = 0
-    replacement_dims: list[AffineExpr] = []
-    replacement_symbols: list[AffineExpr] = []
-    for position, operand in enumerate(operands):
-        is_dim = position < affine_map.num_dims
-        index = position if is_dim else position - affine_map.num_dims
-        c = linear_coefficient(expr, index, is_dim)
-        if c is None:
-            return None
-        if operand is iv:
-            coefficient += c
-            replacement = AffineExpr.constant(0)
-        elif c:
-            return None  # another index appears in this subscript
-        else:
-            replacement = AffineExpr.dimension(index) if is_dim else AffineExpr.symbol(index)
-        (replacement_dims if is_dim else replacement_symbols).append(replacement)
-    rest = expr.replace_dims_and_symbols(replacement_dims, replacement_symbols).simplify(
-        affine_map.num_dims, affine_map.num_symbols
-    )
-    if not isinstance(rest, AffineConstantExpr):
-        return None
-    return coefficient, rest.value
+def defined_inside(value: SSAValue, scope: Operation) -> bool:
+    """Whether `value` is defined by an op or block nested in `scope`."""
+    owner = value.owner
+    op = owner if isinstance(owner, Operation) else owner.parent_op()
+    while op is not None:
+        if op is scope:
+            return True
+        op = op.parent_op()
+    return False

@@ -23,10 +23,11 @@ becomes
       affine.vector_store %s, %C[%i, %j] : memref<64x64xf32>, vector<16xf32>
     } {nnopt.vectorized}
 
-Loops marked `nnopt.simd` are the candidates when any loop is marked; otherwise
-each innermost loop and then its enclosing loops are tried, and the innermost
-legal loop with a contiguous access is vectorized (outer-loop vectorization when
-the innermost loop walks memory with a stride). Declined loops get a remark.
+For each innermost loop, a loop of its nest marked `nnopt.simd` is the candidate;
+in nests without marks the innermost loop and then its enclosing loops are tried,
+and the innermost legal loop with a contiguous access is vectorized (outer-loop
+vectorization when the innermost loop walks memory with a stride). Declined loops
+get a remark.
 """
 
 from __future__ import annotations
@@ -55,7 +56,13 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from nnopt.dialects import affine
 from nnopt.dialects.vector import make_reduction
-from nnopt.passes.affine_access import AffineAccess, access_pattern, depends_on, same_address
+from nnopt.passes.affine_access import (
+    AffineAccess,
+    access_pattern,
+    defined_inside,
+    depends_on,
+    same_address,
+)
 from nnopt.passes.loop_bounds import offset_bound, trip_count
 from nnopt.passes.memory_access import root_buffer
 from nnopt.runtime.targets import get_target
@@ -197,22 +204,12 @@ def _reduction(loop: xdsl_affine.ForOp, group: list[AffineAccess], allowed: bool
     for op in (load, combine, store):
         if op.parent_block() is not loop.body.block:
             raise Decline(f"its reduction into {buffer} is inside an inner loop")
-    if any(_defined_inside(v, loop) for v in load.indices):
+    if any(defined_inside(v, loop) for v in load.indices):
         raise Decline(f"the address of its reduction into {buffer} is computed inside it")
     if not allowed:
         raise Decline(f"vectorizing the reduction into {buffer} reassociates it (reductions=false)")
     kind, identity = REDUCTION_KINDS[type(combine)]
     return Reduction(load, combine, store, kind, identity)
-
-
-def _defined_inside(value: SSAValue, loop: Operation) -> bool:
-    owner = value.owner
-    op = owner if isinstance(owner, Operation) else owner.parent_op()
-    while op is not None:
-        if op is loop:
-            return True
-        op = op.parent_op()
-    return False
 
 
 # -- the transformation ----------------------------------------------------------------
@@ -434,18 +431,14 @@ class AffineVectorize(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         bits = self.width or get_target(self.target).vector_bits
-        loops = _loops(op)
-        marked = [loop for loop in loops if SIMD_ATTR in loop.attributes]
-        if marked:
-            for loop in marked:
-                self._try(loop, bits, report=True)
-            return
         done: set[Operation] = set()
-        for loop in loops:
+        for loop in _loops(op):
             if not _innermost(loop) or loop.parent is None:
                 continue
+            chain = _enclosing_loops(loop)
+            marked = [candidate for candidate in chain if SIMD_ATTR in candidate.attributes]
             reasons: list[str] = []
-            for candidate in _enclosing_loops(loop):
+            for candidate in marked or chain:
                 if candidate in done or candidate.parent is None:
                     break
                 try:
@@ -457,13 +450,4 @@ class AffineVectorize(ModulePass):
                 break
             else:
                 if reasons:
-                    emit_remark(loop, f"not vectorized: {reasons[0]}")
-
-    def _try(self, loop: xdsl_affine.ForOp, bits: int, report: bool) -> None:
-        try:
-            plan = analyse(loop, bits, self.reductions)
-        except Decline as reason:
-            if report:
-                emit_remark(loop, f"not vectorized: {reason}")
-            return
-        vectorize(plan)
+                    emit_remark(marked[0] if marked else loop, f"not vectorized: {reasons[0]}")

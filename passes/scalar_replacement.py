@@ -36,22 +36,12 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from nnopt.dialects import affine
-from nnopt.passes.affine_access import AffineAccess, access_pattern, address_groups
+from nnopt.passes.affine_access import AffineAccess, access_pattern, address_groups, defined_inside
 from nnopt.passes.loop_bounds import trip_count
 from nnopt.passes.memory_access import memory_access, root_buffer
 
 LOADS = (xdsl_affine.LoadOp, xdsl_affine.VectorLoadOp)
 STORES = (xdsl_affine.StoreOp, xdsl_affine.VectorStoreOp)
-
-
-def _defined_outside(value: SSAValue, loop: Operation) -> bool:
-    owner = value.owner
-    op = owner if isinstance(owner, Operation) else owner.parent_op()
-    while op is not None:
-        if op is loop:
-            return False
-        op = op.parent_op()
-    return True
 
 
 def _promotable_groups(loop: xdsl_affine.ForOp) -> list[list[AffineAccess]]:
@@ -75,7 +65,7 @@ def _promotable_groups(loop: xdsl_affine.ForOp) -> list[list[AffineAccess]]:
             first = accesses[0]
             if access_pattern(first, iv).kind != "invariant":
                 continue
-            if not all(_defined_outside(v, loop) for v in first.indices) or not _defined_outside(first.memref, loop):
+            if any(defined_inside(v, loop) for v in first.indices) or defined_inside(first.memref, loop):
                 continue
             if not _value_type_consistent(accesses):
                 continue

@@ -31,7 +31,14 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.traits import is_side_effect_free as is_pure
 
 from nnopt.dialects import affine
-from nnopt.passes.affine_access import AffineAccess, access_lanes, depends_on, index_only_subscript
+from nnopt.passes.affine_access import (
+    AffineAccess,
+    access_lanes,
+    defined_inside,
+    depends_on,
+    linear_coefficient,
+)
+from nnopt.passes.index_expr import Ix, as_map
 from nnopt.passes.loop_bounds import offset_bound, trip_count
 from nnopt.passes.memory_access import memory_access, root_buffer
 
@@ -67,28 +74,51 @@ def jam_decline_reason(loop: xdsl_affine.ForOp) -> str | None:
         if not all(isinstance(op, _ACCESSES) for op in ops):
             return f"it writes %{root.name_hint or 'a buffer'} through an op it cannot analyse"
         accesses: list[AffineAccess] = ops  # type: ignore[assignment]
-        if not _iterations_disjoint(accesses, iv, step):
+        if not _iterations_disjoint(loop, accesses, step):
             return f"iterations may touch the same elements of %{root.name_hint or 'a buffer'}, which it writes"
     return None
 
 
-def _iterations_disjoint(accesses: list[AffineAccess], iv: SSAValue, step: int) -> bool:
+def _split(access: AffineAccess, subscript: int, iv: SSAValue) -> tuple[int, Ix] | None:
+    """Subscript `subscript` of `access` as `c * iv + rest`; None if not linear in iv."""
+    ix = Ix.of_map_result(access.map.data, tuple(access.indices), subscript)
+    coefficient = 0
+    for position, value in enumerate(ix.values):
+        if value is iv:
+            c = linear_coefficient(ix.expr, position)
+            if c is None:
+                return None
+            coefficient += c
+    return coefficient, ix.replaced(iv, 0)
+
+
+def _iterations_disjoint(loop: xdsl_affine.ForOp, accesses: list[AffineAccess], step: int) -> bool:
     """Whether one subscript alone keeps the elements of different iterations apart.
 
-    That subscript must be `c * iv + k` in every access, with the same `c`, and the
-    spread of the `k`s (plus the vector width in the last subscript) below `c * step`.
+    That subscript must be `c * iv + rest` in every access, with the same `c`, rests
+    that differ by constants and do not change inside the loop, and the spread of
+    those constants (plus the vector width in the last subscript) below `c * step`.
     """
+    iv = loop.body.block.args[0]
     rank = len(accesses[0].map.data.results)
     lanes = max(access_lanes(a) for a in accesses)
     for subscript in range(rank):
-        forms = [index_only_subscript(a, subscript, iv) for a in accesses]
+        forms = [_split(a, subscript, iv) for a in accesses]
         if any(f is None for f in forms):
             continue
-        coefficients = {f[0] for f in forms if f is not None}
+        splits = [f for f in forms if f is not None]
+        coefficients = {c for c, _ in splits}
         if len(coefficients) != 1 or 0 in coefficients:
             continue
-        offsets = [f[1] for f in forms if f is not None]
-        span = max(offsets) - min(offsets) + (lanes if subscript == rank - 1 else 1)
+        base = splits[0][1]
+        _, used = as_map([base])
+        if any(defined_inside(v, loop) for v in used):
+            continue
+        offsets = [(rest - base).constant_value() for _, rest in splits]
+        if any(o is None for o in offsets):
+            continue
+        known = [o for o in offsets if o is not None]
+        span = max(known) - min(known) + (lanes if subscript == rank - 1 else 1)
         if abs(coefficients.pop() * step) >= span:
             return True
     return False
@@ -117,16 +147,26 @@ class _Jammer:
         self.shifted_iv: dict[int, SSAValue] = {}
 
     def jam_block(self, block: Block, builder: Builder, yields_to: list[list[SSAValue]] | None) -> None:
+        """Copies of straight-line runs are emitted one whole copy after another (which
+        keeps few values alive at once), copies of loops are merged into one loop."""
+        run: list[Operation] = []
         for op in block.ops:
+            if isinstance(op, xdsl_affine.YieldOp | xdsl_affine.ForOp):
+                self.emit_run(run, builder)
+                run = []
             if isinstance(op, xdsl_affine.YieldOp):
                 if yields_to is not None:
                     operands = [self.mappings[t].get(v, v) for t in range(len(self.offsets)) for v in op.operands]
                     builder.insert(affine.YieldOp.get(*operands))
-                continue
-            if isinstance(op, xdsl_affine.ForOp):
+            elif isinstance(op, xdsl_affine.ForOp):
                 self.jam_loop(op, builder)
-                continue
-            for copy, offset in enumerate(self.offsets):
+            else:
+                run.append(op)
+        self.emit_run(run, builder)
+
+    def emit_run(self, run: list[Operation], builder: Builder) -> None:
+        for copy, offset in enumerate(self.offsets):
+            for op in run:
                 if copy and self._same_as_first(op, copy):
                     for result, first in zip(op.results, self._first_results(op), strict=True):
                         self.mappings[copy][result] = first

@@ -74,7 +74,7 @@ def _vector_type_name(e: CEmitter, type_: VectorType) -> str:
 
 
 def splat(e: CEmitter, type_: VectorType, scalar: str) -> str:
-    return f"(({vector_type(e, type_)}){{}} + {scalar})"
+    return f"({scalar} - ({vector_type(e, type_)}){{}})"
 
 
 def _address(e: CEmitter, memref: SSAValue, indices: list[str]) -> str:
