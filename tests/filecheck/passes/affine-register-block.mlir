@@ -9,8 +9,12 @@
 // CHECK-NEXT:   affine.for %j = 0 to 64 step 64 {
 // CHECK-COUNT-24: affine.vector_load %C
 // CHECK:        affine.for %k = 0 to 32 iter_args(
-// CHECK:          %b = affine.vector_load %B[%k, %j] : memref<32x64xf32>, vector<16xf32>
-// CHECK-NEXT:     %[[B1:.*]] = affine.vector_load %B[%k, %j + 16] : memref<32x64xf32>, vector<16xf32>
+// CHECK:          %a = affine.load %A[%i, %k] : memref<28x32xf32>
+// CHECK-NEXT:     %b = affine.vector_load %B[%k, %j] : memref<32x64xf32>, vector<16xf32>
+// CHECK-NEXT:     %[[A:.*]] = vector.broadcast %a : f32 to vector<16xf32>
+// CHECK-NEXT:     %p = arith.mulf %[[A]], %b : vector<16xf32>
+// CHECK-NEXT:     %s = arith.addf %{{.*}}, %p : vector<16xf32>
+// CHECK-NEXT:     %b_1 = affine.vector_load %B[%k, %j + 16] : memref<32x64xf32>, vector<16xf32>
 // CHECK:          affine.yield
 // CHECK-COUNT-24: affine.vector_store
 // The last 4 rows run with single-row kernels.
