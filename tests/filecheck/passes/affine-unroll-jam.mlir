@@ -17,20 +17,6 @@
 // CHECK-NEXT:     %[[S2:.*]] = arith.addf %[[A2]], %b : f32
 // CHECK-NEXT:     affine.store %[[S2]], %C[%i + 2, %k] : memref<8x4xf32>
 // CHECK:      affine.for %{{.*}} = 6 to 8 {
-func.func @rows
-// CHECK:      affine.for %i = 0 to 6 step 3 {
-// CHECK-NEXT:   affine.for %k = 0 to 4 {
-// CHECK-NEXT:     %a = affine.load %A[%i, %k] : memref<8x4xf32>
-// CHECK-NEXT:     %[[A1:.*]] = affine.load %A[%i + 1, %k] : memref<8x4xf32>
-// CHECK-NEXT:     %[[A2:.*]] = affine.load %A[%i + 2, %k] : memref<8x4xf32>
-// CHECK-NEXT:     %b = affine.load %B[%k] : memref<4xf32>
-// CHECK-NEXT:     %s = arith.addf %a, %b : f32
-// CHECK-NEXT:     %[[S1:.*]] = arith.addf %[[A1]], %b : f32
-// CHECK-NEXT:     %[[S2:.*]] = arith.addf %[[A2]], %b : f32
-// CHECK-NEXT:     affine.store %s, %C[%i, %k] : memref<8x4xf32>
-// CHECK-NEXT:     affine.store %[[S1]], %C[%i + 1, %k] : memref<8x4xf32>
-// CHECK-NEXT:     affine.store %[[S2]], %C[%i + 2, %k] : memref<8x4xf32>
-// CHECK:      affine.for %{{.*}} = 6 to 8 {
 func.func @rows(%A: memref<8x4xf32>, %B: memref<4xf32>, %C: memref<8x4xf32>) {
   affine.for %i = 0 to 8 {
     affine.for %k = 0 to 4 {
