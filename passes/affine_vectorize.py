@@ -59,9 +59,9 @@ from nnopt.dialects.vector import make_reduction
 from nnopt.passes.affine_access import (
     AffineAccess,
     access_pattern,
+    address_groups,
     defined_inside,
     depends_on,
-    same_address,
 )
 from nnopt.passes.loop_bounds import offset_bound, trip_count
 from nnopt.passes.memory_access import root_buffer
@@ -175,15 +175,25 @@ def _name(value: SSAValue) -> str:
 
 
 def _check_dependences(plan: Plan, accesses: list[AffineAccess], iv: SSAValue, allow_reductions: bool) -> None:
+    """Iterations are independent but for reductions into invariant locations.
+
+    A written buffer is either accessed at one address that moves with the index
+    (an elementwise update), or only at invariant addresses that never overlap;
+    an invariant address that is written is a reduction.
+    """
     written = {root_buffer(a.memref) for a in accesses if isinstance(a, xdsl_affine.StoreOp)}
     for root in written:
-        group = [a for a in accesses if root_buffer(a.memref) is root]
-        first = group[0]
-        if not all(same_address(first, a) for a in group):
+        groups = address_groups([a for a in accesses if root_buffer(a.memref) is root])
+        if groups is None:
             raise Decline(f"it accesses {_name(root)}, which it writes, at several addresses")
-        if first in plan.contiguous:
-            continue
-        plan.reductions.append(_reduction(plan.loop, group, allow_reductions))
+        moving = [g for g in groups if g[0] in plan.contiguous]
+        invariant = [g for g in groups if g[0] not in plan.contiguous]
+        if len(moving) > 1 or (moving and invariant):
+            # another iteration may reach an address this one uses
+            raise Decline(f"it accesses {_name(root)}, which it writes, at several addresses")
+        for group in invariant:
+            if any(isinstance(a, xdsl_affine.StoreOp) for a in group):
+                plan.reductions.append(_reduction(plan.loop, group, allow_reductions))
 
 
 def _reduction(loop: xdsl_affine.ForOp, group: list[AffineAccess], allowed: bool) -> Reduction:
