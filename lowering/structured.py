@@ -315,23 +315,26 @@ class StructuredBuilder:
         """The elements of `source` in row-major order, viewed with `shape`.
 
         Collapses to 1-D, then expands to `shape` (skipping either step when the
-        tensor already has that form); rank 0 goes through 1-element 1-D.
+        tensor already has that form). A rank-0 source is copied into `shape` (all
+        ones) by a generic: xDSL 0.74's verifier rejects `tensor.expand_shape`
+        from rank 0, which MLIR allows.
         """
         source_shape = _shape(source)
         element = _element_type(source.type)
         if tuple(source_shape) == tuple(shape):
             return source
+        if not source_shape:
+            scalar = AffineMap(len(shape), 0, ())
+            return self.elementwise(
+                [source], TensorType(element, list(shape)), lambda b, v: [v[0]], maps=[scalar]
+            )
         count = 1
         for size in shape:
             count *= size
         flat = source
         if len(source_shape) != 1:
             flat_type = TensorType(element, [count])
-            if source_shape:
-                groups = [list(range(len(source_shape)))]
-                flat = self._collapse(source, groups, flat_type)
-            else:
-                flat = self._expand(source, [], flat_type)
+            flat = self._collapse(source, [list(range(len(source_shape)))], flat_type)
         if len(shape) == 1:
             return flat
         target = TensorType(element, list(shape))
