@@ -39,7 +39,10 @@ def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
 
 def check_broadcastable_to(shape: Sequence[int], target: Sequence[int], what: str) -> None:
     """ONNX unidirectional broadcasting: `shape` stretches to `target`, never the reverse."""
-    if len(shape) > len(target) or broadcast_shapes(shape, target) != tuple(target):
+    fits = len(shape) <= len(target) and all(
+        size in (1, goal) for size, goal in zip(reversed(shape), reversed(target), strict=False)
+    )
+    if not fits:
         raise VerifyException(
             f"{what} of shape {format_shape(shape)} does not broadcast to {format_shape(target)}"
         )

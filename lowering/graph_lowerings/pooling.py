@@ -13,8 +13,9 @@ becomes
 
 Padding is a filled tensor with the input inserted (-inf for max, 0 for average).
 avg_pool divides each window sum by its count: the kernel size, or, without
-`count_include_pad`, the number of input (non-pad) positions, which is a product
-of one small constant vector per spatial dim. global_avg_pool is a reduce_mean
+`count_include_pad`, the number of input (non-pad) positions: the product of one
+small constant vector per padded spatial dim (window counts along that dim) and
+the kernel sizes of the other dims. global_avg_pool is a reduce_mean
 over the spatial dims.
 """
 
@@ -89,20 +90,24 @@ def _avg_pool(op: graph.AvgPoolOp, s: StructuredBuilder) -> Sequence[SSAValue]:
     in_shape = _type(op.input).get_shape()
     out_shape = result_type.get_shape()
     loops = len(out_shape)
+    element = result_type.element_type
+    assert isinstance(element, AnyFloat)
+    padded_dims = [i for i in range(rank) if pads[i] or pads[rank + i]]
+    unpadded = float(math.prod(kernel[i] for i in range(rank) if i not in padded_dims))
     counts: list[SSAValue] = []
     maps = [AffineMap.identity(loops)]
-    for i in range(rank):
+    for i in padded_dims:
         values = window_counts(in_shape[2 + i], kernel[i], strides[i], pads[i], out_shape[2 + i])
-        element = result_type.element_type
-        assert isinstance(element, AnyFloat)
         vector_type = TensorType(element, [len(values)])
         counts.append(s.constant_tensor(DenseIntOrFPElementsAttr.from_list(vector_type, values)))
         maps.append(AffineMap(loops, 0, (AffineExpr.dimension(2 + i),)))
 
     def divide(b: ScalarBuilder, v: Sequence[SSAValue]) -> list[SSAValue]:
         count = v[1]
-        for factor in v[2 : 1 + rank]:
+        for factor in v[2 : 1 + len(padded_dims)]:
             count = b.mulf(count, factor)
+        if unpadded != 1.0:
+            count = b.mulf(count, b.like(unpadded, count))
         return [b.divf(v[0], count)]
 
     return [s.elementwise([sums, *counts], result_type, divide, maps=maps)]
