@@ -21,6 +21,17 @@ becomes
     }
 
 The `nnopt.outputs` attribute counts the trailing output arguments.
+
+Slices and reshapes become views of the buffers they read:
+
+    tensor.extract_slice %x[1, 1] [2, 4] [1, 1]   ->  memref.subview (strided, no copy)
+    tensor.insert_slice %s into %d[0, 3] ...       ->  memref.subview of %d's buffer
+                                                       + memref.copy of %s into it
+    tensor.collapse_shape / expand_shape           ->  memref.collapse_shape / expand_shape
+                                                       (a strided source is copied first)
+
+An insert_slice writes into its destination's buffer under the same rule as a
+linalg op (in place unless that buffer is read later or by the op itself).
 Tensor ops it does not know are reported as errors.
 """
 
@@ -254,7 +265,7 @@ class _FunctionBufferizer:
         """Copy the source into a subview of the destination's buffer (in place if allowed)."""
         source = self._buffer_of(op.source, op)
         dest = self._writable_buffer_for(op, op.dest, [op.source], keeps_contents=True)
-        window = self._subview(op, dest, op)
+        window = self._subview(op, dest)
         Builder(InsertPoint.before(op)).insert(memref.CopyOp(source, window))
         self.buffer[op.result] = dest
         if dest.name_hint is None:
@@ -263,22 +274,25 @@ class _FunctionBufferizer:
     def _extract_slice(self, op: tensor.ExtractSliceOp) -> None:
         """A subview of the source's buffer: no copy until something writes to it."""
         source = self._buffer_of(op.source, op)
-        self._view(op, self._subview(op, source, op), source)
+        self._view(op, self._subview(op, source), source)
 
     def _subview(
-        self, before: Operation, buffer: SSAValue, op: tensor.InsertSliceOp | tensor.ExtractSliceOp
+        self, op: tensor.InsertSliceOp | tensor.ExtractSliceOp, buffer: SSAValue
     ) -> SSAValue:
+        """The part of `buffer` that `op` slices, as a strided view inserted before `op`."""
         if op.offsets or op.sizes or op.strides:
             raise CompileError("bufferize handles static slices only", op)
         offsets = list(op.static_offsets.get_values())
         sizes = list(op.static_sizes.get_values())
         strides = list(op.static_strides.get_values())
-        if len(sizes) != len(offsets):
+        slice_value = op.source if isinstance(op, tensor.InsertSliceOp) else op.result
+        assert isinstance(slice_value.type, TensorType)
+        if slice_value.type.get_num_dims() != len(sizes):
             raise CompileError("bufferize does not handle rank-reducing slices", op)
         assert isinstance(buffer.type, memref.MemRefType)
         type_ = memref.SubviewOp.infer_result_type(buffer.type, offsets, sizes, strides)
         view = memref.SubviewOp.get(buffer, offsets, sizes, strides, type_)
-        Builder(InsertPoint.before(before)).insert(view)
+        Builder(InsertPoint.before(op)).insert(view)
         return view.result
 
     def _view(self, op: Operation, view: SSAValue, source: SSAValue) -> None:

@@ -20,7 +20,7 @@ from xdsl.irdl import (
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
-from nnopt.dialects.graph.base import GraphOp, TensorF, shape_of
+from nnopt.dialects.graph.base import GraphOp, TensorF, shape_of, syntax_with_optional_operand
 from nnopt.dialects.shapes import check_broadcastable_to, format_shape
 
 
@@ -53,10 +53,7 @@ class AttentionOp(GraphOp):
 
     irdl_options = (ParsePropInAttrDict(), AttrSizedOperandSegments(as_property=True))
     traits = traits_def(Pure())
-    assembly_format = (
-        "$query `,` $key `,` $value (`,` $mask^)? attr-dict `:` `(` type($query) `,` "
-        "type($key) `,` type($value) (`,` type($mask)^)? `)` `->` type($result)"
-    )
+    assembly_format = syntax_with_optional_operand(["query", "key", "value"], "mask")
 
     def scale_value(self) -> float:
         """The score scale: the `scale` property, or 1 / sqrt(D)."""
@@ -65,11 +62,14 @@ class AttentionOp(GraphOp):
         return float(shape_of(self.query, "query")[3]) ** -0.5
 
     def infer_result_type(self) -> TensorType[AnyFloat]:
-        q, k, v = (shape_of(x, n) for x, n in ((self.query, "query"), (self.key, "key"), (self.value, "value")))
+        q = shape_of(self.query, "query")
+        k = shape_of(self.key, "key")
+        v = shape_of(self.value, "value")
         for name, shape in (("query", q), ("key", k), ("value", v)):
             if len(shape) != 4:
                 raise VerifyException(
-                    f"{name} must be [batch, heads, length, depth] (rank 4), got {format_shape(shape)}"
+                    f"{name} must be [batch, heads, length, depth] (rank 4), "
+                    f"got {format_shape(shape)}"
                 )
         (batch, heads, lq, depth), (kb, kv_heads, lk, kd), (vb, vh, vl, dv) = q, k, v
         if kb != batch or vb != batch:

@@ -43,6 +43,7 @@ from nnopt.dialects.shapes import broadcast_shapes
 
 TensorF = TensorType[AnyFloat]
 
+
 def syntax_with_optional_operand(required: Sequence[str], optional: str) -> str:
     """The assembly format of an op with operands `required` and then one optional one.
 
@@ -165,9 +166,17 @@ class ElementwiseUnaryOp(GraphOp, ABC):
     traits = traits_def(Pure())
     assembly_format = "$input attr-dict `:` functional-type(operands, results)"
 
-    def __init__(self, input: SSAValue, properties: Mapping[str, Attribute] | None = None):
+    def __init__(
+        self,
+        input: SSAValue,
+        attributes: Mapping[str, Attribute] | None = None,
+        properties: Mapping[str, Attribute] | None = None,
+    ):
         super().__init__(
-            operands=[input], result_types=[input.type], properties=dict(properties or {})
+            operands=[input],
+            result_types=[input.type],
+            attributes=dict(attributes or {}),
+            properties=dict(properties or {}),
         )
 
     def infer_result_type(self) -> TensorType[AnyFloat]:

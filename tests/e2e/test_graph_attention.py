@@ -68,3 +68,13 @@ def test_attention_with_large_scores_does_not_overflow(rng: np.random.Generator)
     ir = single_op_ir("attention", [q.shape, k.shape, v.shape], (1, 1, 4, 8), "{scale = 1.0 : f32}")
     out = check_against_numpy(ir, [q, k, v], attention_reference(q, k, v, scale=1.0), rtol=1e-5, atol=1e-5)
     assert np.isfinite(out).all()
+
+
+def test_causal_query_without_keys_gives_nan(rng: np.random.Generator) -> None:
+    # Lq = 4 > Lk = 2: queries 0 and 1 may attend to no key (j <= i - 2).
+    q, k, v = normal(rng, 1, 1, 4, 4), normal(rng, 1, 1, 2, 4), normal(rng, 1, 1, 2, 4)
+    ir = single_op_ir("attention", [q.shape, k.shape, v.shape], (1, 1, 4, 4), "{causal = true}")
+    with np.errstate(invalid="ignore"):
+        expected = attention_reference(q, k, v, causal=True)
+    assert np.isnan(expected[0, 0, :2]).all() and np.isfinite(expected[0, 0, 2:]).all()
+    check_against_numpy(ir, [q, k, v], expected, rtol=1e-5, atol=1e-6)
