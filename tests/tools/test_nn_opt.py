@@ -111,6 +111,14 @@ def test_split_input_file_reports_each_chunk_with_file_lines() -> None:
     assert "<stdin>:7:3: error" in done.stderr
 
 
+def test_split_input_file_counts_blank_lines_after_the_separator() -> None:
+    text = BAD_MATMUL + "\n// -----\n\n\n" + BAD_MATMUL
+    done = run_nn_opt("-", "--split-input-file", stdin=text)
+    assert done.returncode == 1
+    assert "<stdin>:2:3: error" in done.stderr
+    assert "<stdin>:10:3: error" in done.stderr, done.stderr
+
+
 def test_verify_diagnostics_passes_and_fails() -> None:
     annotated = BAD_MATMUL.replace(
         "  %c = graph.matmul", "  // expected-error @+1 {{inner dimensions differ}}\n  %c = graph.matmul"
