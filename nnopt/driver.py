@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib
 import io
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import TextIO
 
 from xdsl.dialects.builtin import ModuleOp
@@ -28,13 +26,12 @@ from xdsl.utils.exceptions import ArgSpecParseError
 
 from nnopt.lowering.c_emitter import emit_c
 from nnopt.lowering.pipeline import parse_pipeline, run_pass
+from nnopt.plugins import load_plugins
 from nnopt.registry import make_context
 from nnopt.runtime.targets import get_target
 from nnopt.support.diagnostics import CompileError, emit
 from nnopt.support.parsing import parse_module
 from nnopt.support.verification import verification_errors
-
-PLUGIN_ENTRY_POINT_GROUP = "nnopt.plugins"
 
 
 @dataclass(frozen=True)
@@ -57,26 +54,6 @@ def parse_output_format(text: str) -> OutputFormat:
         raise CompileError(f"output format '{spec.name}' takes no option {', '.join(sorted(unknown or spec.parameters))}")
     target = spec.parameters.get("target", ("native",))
     return OutputFormat(spec.name, str(target[0]))
-
-
-def load_plugins(modules: Sequence[str]) -> None:
-    """Import plugin modules (and installed `nnopt.plugins` entry points).
-
-    A plugin registers its dialects and passes with `nnopt.registry` when
-    imported; an entry point may also name a function, which is called.
-    """
-    for entry in entry_points(group=PLUGIN_ENTRY_POINT_GROUP):
-        try:
-            loaded = entry.load()
-        except Exception as error:
-            raise CompileError(f"cannot load plugin entry point '{entry.name}': {error}") from None
-        if callable(loaded):
-            loaded()
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except Exception as error:
-            raise CompileError(f"cannot load plugin '{module}': {type(error).__name__}: {error}") from None
 
 
 @dataclass
