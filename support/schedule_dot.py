@@ -79,8 +79,8 @@ def schedule_tree_graph(root: ScheduleNode) -> DotGraph:
         details = [node.label] if node.label else []
         if node.kind == "band" and _band_label(node):
             details.append(_band_label(node))
-        shape = "ellipse" if node.kind in ("sequence", "set") else "box"
-        graph.node(node_id, "\n".join([node.kind, *details]), shape=shape)
+        shape = {"shape": "ellipse"} if node.kind in ("sequence", "set") else {}
+        graph.node(node_id, "\n".join([node.kind, *details]), **shape)
         if parent is not None:
             graph.edge(parent, node_id, edge_label)
         ordered = node.kind in ("sequence", "set")
