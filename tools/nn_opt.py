@@ -36,7 +36,7 @@ from nnopt.support.diagnostics import CompileError, Diagnostic, Severity, collec
 def build_argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nn-opt",
-        description="Run nn-opt passes on MLIR textual IR and print the result (IR or C).",
+        description="Run nn-opt passes on MLIR textual IR and print the result (IR, C or Graphviz).",
     )
     parser.add_argument("input", nargs="?", default="-", help="input file ('-' for stdin)")
     parser.add_argument(
@@ -90,7 +90,8 @@ def build_argument_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="MODULE",
-        help="import a Python module that registers dialects and passes (repeatable)",
+        help="import a Python module (name, or path to a .py file) that registers dialects, passes "
+        "and C handlers (repeatable); installed `nnopt.plugins` entry points load by themselves",
     )
     parser.add_argument(
         "--allow-unregistered-dialect", action="store_true", help="accept ops of unknown dialects"
