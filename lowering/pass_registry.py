@@ -22,6 +22,7 @@ from nnopt.passes.affine_register_block import AffineRegisterBlock
 from nnopt.passes.affine_scalar_replace import AffineScalarReplace
 from nnopt.passes.affine_unroll_jam import AffineUnrollJam
 from nnopt.passes.affine_vectorize import AffineVectorize
+from nnopt.passes.graph.graph_constant_fold import GraphConstantFold
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -51,6 +52,7 @@ for _pass in (
     AffineScalarReplace,
     AffineUnrollJam,
     AffineRegisterBlock,
+    GraphConstantFold,
 ):
     register_pass(_pass)
 
