@@ -23,6 +23,7 @@ from nnopt.passes.affine_scalar_replace import AffineScalarReplace
 from nnopt.passes.affine_unroll_jam import AffineUnrollJam
 from nnopt.passes.affine_vectorize import AffineVectorize
 from nnopt.passes.graph.graph_constant_fold import GraphConstantFold
+from nnopt.passes.graph.graph_fold_batch_norm import GraphFoldBatchNorm
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -53,6 +54,7 @@ for _pass in (
     AffineUnrollJam,
     AffineRegisterBlock,
     GraphConstantFold,
+    GraphFoldBatchNorm,
 ):
     register_pass(_pass)
 

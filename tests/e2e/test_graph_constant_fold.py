@@ -19,13 +19,7 @@ from nnopt.passes.graph.evaluate import EVALUATORS
 from nnopt.passes.graph.graph_constant_fold import GraphConstantFold
 from nnopt.registry import make_context
 from nnopt.support.parsing import parse_module
-from tests.e2e.graph_programs import normal, positive, tensor_type
-
-
-def dense_literal(array: np.ndarray) -> str:
-    """`dense<...> : tensor<...>` holding `array` exactly (float32 values as decimals)."""
-    values = np.asarray(array, dtype=np.float32).tolist()
-    return f"dense<{values!r}> : {tensor_type(array.shape)}"
+from tests.e2e.graph_programs import dense_literal, normal, positive, tensor_type
 
 
 @dataclass
