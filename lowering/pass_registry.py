@@ -24,6 +24,7 @@ from nnopt.passes.affine_unroll_jam import AffineUnrollJam
 from nnopt.passes.affine_vectorize import AffineVectorize
 from nnopt.passes.graph.graph_constant_fold import GraphConstantFold
 from nnopt.passes.graph.graph_fold_batch_norm import GraphFoldBatchNorm
+from nnopt.passes.graph.graph_fuse_epilogue import GraphFuseEpilogue
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -55,6 +56,7 @@ for _pass in (
     AffineRegisterBlock,
     GraphConstantFold,
     GraphFoldBatchNorm,
+    GraphFuseEpilogue,
 ):
     register_pass(_pass)
 
