@@ -25,6 +25,7 @@ from nnopt.passes.affine_vectorize import AffineVectorize
 from nnopt.passes.graph.graph_constant_fold import GraphConstantFold
 from nnopt.passes.graph.graph_fold_batch_norm import GraphFoldBatchNorm
 from nnopt.passes.graph.graph_fuse_epilogue import GraphFuseEpilogue
+from nnopt.passes.graph.graph_layout_nchwc import GraphLayoutNchwc
 from nnopt.passes.graph.graph_recognize_attention import GraphRecognizeAttention
 from nnopt.support.diagnostics import CompileError
 
@@ -58,6 +59,7 @@ for _pass in (
     GraphConstantFold,
     GraphFoldBatchNorm,
     GraphFuseEpilogue,
+    GraphLayoutNchwc,
     GraphRecognizeAttention,
 ):
     register_pass(_pass)
