@@ -133,7 +133,7 @@ class _Blocking:
         }
         return graph.Conv2dNchwcOp.inferred([x, w, bias], properties)
 
-    def elementwise(self, op: Operation) -> Operation | None:
+    def elementwise(self, op: graph.ElementwiseUnaryOp | graph.ElementwiseBinaryOp) -> Operation | None:
         if not any(v in self.blocked for v in op.operands):
             return None
         logical = _shape(op.results[0])
