@@ -20,7 +20,8 @@ becomes
 
 Constant weights and biases become blocked constants under graph-constant-fold.
 Grouped convolutions and channel counts that are not multiples of the block are
-left in NCHW, with a remark.
+left in NCHW, with a remark. Ops inside graph.fused are left alone: run this
+pass before graph-fuse-epilogue.
 """
 
 from __future__ import annotations
