@@ -35,7 +35,7 @@ from xdsl.rewriter import Rewriter
 from nnopt.dialects import graph
 from nnopt.passes.graph.constants import constant_array, constant_op
 from nnopt.passes.graph.evaluate import evaluate
-from nnopt.support.diagnostics import emit_remark
+from nnopt.support.diagnostics import CompileError, emit_remark
 
 DEFAULT_MAX_ELEMENTS = 1 << 20
 
@@ -85,6 +85,10 @@ class GraphConstantFold(ModulePass):
     """Largest result (in elements) folded into a constant."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.max_elements < 0:
+            raise CompileError(
+                f"graph-constant-fold: max-elements must not be negative, got {self.max_elements}"
+            )
         # one walk in program order: a folded op's users come after it
         PatternRewriteWalker(
             GreedyRewritePatternApplier([FoldConstantOperands(self.max_elements)]),

@@ -38,7 +38,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from nnopt.dialects import graph
 from nnopt.dialects.graph.base import integer
-from nnopt.support.diagnostics import emit_remark
+from nnopt.support.diagnostics import CompileError, emit_remark
 
 
 def _shape(value: SSAValue) -> tuple[int, ...]:
@@ -189,6 +189,8 @@ class GraphLayoutNchwc(ModulePass):
     """Channels per block (c in NCHWc)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.block < 1:
+            raise CompileError(f"graph-layout-nchwc: block must be at least 1, got {self.block}")
         for function in [f for f in op.body.block.ops if isinstance(f, func.FuncOp)]:
             if not function.is_declaration:
                 _Blocking(function.body.block, self.block).run()

@@ -90,3 +90,25 @@ func.func @fused(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> (tensor<4x4xf32>, 
   }
   func.return %f, %g : tensor<4x4xf32>, tensor<4x4xf32>
 }
+
+// -----
+
+// Must not merge across the boundary of graph.fused (isolated from above): the
+// constant inside stays, though an equal one is defined outside.
+// CHECK-LABEL: func.func @isolated
+// CHECK:         %c = graph.constant dense<2.000000e+00>
+// CHECK:         graph.fused
+// CHECK-NEXT:    ^bb0(%a: tensor<4xf32>):
+// CHECK-NEXT:      %k = graph.constant dense<2.000000e+00>
+// CHECK-NEXT:      %m = graph.mul %a, %k
+func.func @isolated(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %c = graph.constant dense<2.0> : tensor<4xf32>
+  %o = graph.mul %x, %c : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %y = graph.fused %x : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%a: tensor<4xf32>):
+    %k = graph.constant dense<2.0> : tensor<4xf32>
+    %m = graph.mul %a, %k : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    graph.yield %m : tensor<4xf32>
+  }
+  func.return %o, %y : tensor<4xf32>, tensor<4xf32>
+}

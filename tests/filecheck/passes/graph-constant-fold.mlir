@@ -1,5 +1,8 @@
 // RUN: nn-opt %s --split-input-file -p graph-constant-fold | filecheck %s
 // RUN: nn-opt %s --split-input-file -p 'graph-constant-fold{max-elements=3}' --verify-diagnostics | filecheck %s --check-prefix=LIMIT
+// RUN: not nn-opt %s --split-input-file -p 'graph-constant-fold{max-elements=-1}' 2>&1 | filecheck %s --check-prefix=BAD
+
+// BAD: error: graph-constant-fold: max-elements must not be negative, got -1
 
 // A chain of elementwise ops on constants becomes one constant; the constants
 // it used are gone. The op reading the function argument stays.

@@ -1,5 +1,8 @@
 // RUN: nn-opt %s --split-input-file -p graph-layout-nchwc --verify-diagnostics | filecheck %s
 // RUN: nn-opt %s --split-input-file -p 'graph-layout-nchwc{block=8}' | filecheck %s --check-prefix=BLOCK8
+// RUN: not nn-opt %s --split-input-file -p 'graph-layout-nchwc{block=0}' 2>&1 | filecheck %s --check-prefix=BAD
+
+// BAD: error: graph-layout-nchwc: block must be at least 1, got 0
 
 // A residual block: the input is converted once (used by the first convolution
 // and the residual add), the weights and bias are blocked, everything runs
