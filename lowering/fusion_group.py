@@ -126,8 +126,7 @@ def _output_dims(contraction: LinalgStructuredOperation) -> list[int]:
 
 
 def _check_elementwise(op: LinalgStructuredOperation, shape: tuple[int, ...]) -> None:
-    if _is_reduction(op):
-        raise NotFusable(f"the group has a second reduction ('{op.name}')")
+    """`op` computes one output elementwise over the contraction's output shape."""
     if len(op.outputs) != 1:
         raise NotFusable(f"'{op.name}' has several outputs")
     if indexing_maps(op)[-1] != AffineMap.identity(len(shape)) or loop_ranges(op) != shape:
@@ -177,9 +176,7 @@ def _check_between(members: Sequence[Operation], roots: set[SSAValue]) -> None:
 
 
 def plan_group(members: Sequence[LinalgStructuredOperation]) -> FusedNest:
-    """The fused nest of a group (ops in program order), or NotFusable."""
-    if any(op.results for op in members):
-        raise NotFusable("the group still operates on tensors")
+    """The fused nest of a group (ops in program order, on memrefs), or NotFusable."""
     block = members[0].parent_block()
     if any(op.parent_block() is not block for op in members):
         raise NotFusable("the group's ops are not in one block")
@@ -321,6 +318,8 @@ def _groups(module: ModuleOp) -> list[list[LinalgStructuredOperation]]:
 def lower_fusion_groups(module: ModuleOp) -> None:
     """Emit every legal fusion group of `module` as one nest; remark on the others."""
     for members in _groups(module):
+        if any(op.results for op in members):
+            continue  # still on tensors: lowering each op reports it
         try:
             nest = plan_group(members)
         except NotFusable as reason:

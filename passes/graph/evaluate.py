@@ -5,8 +5,8 @@
 
 An evaluator receives the op (for its properties) and the values of its present
 operands, in order, as float64 arrays, and returns the result as an array of the
-result's shape; the caller rounds it to the element type. graph.fused is
-evaluated by evaluating its body with this same table.
+result's shape (or raises NotEvaluable); the caller rounds it to the element type.
+graph.fused is evaluated by evaluating its body with this same table.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ Evaluator = Callable[[Operation, Sequence[np.ndarray]], np.ndarray]
 EVALUATORS: dict[type[Operation], Evaluator] = {}
 
 
+class NotEvaluable(Exception):
+    """The op cannot be evaluated here (e.g. a constant of a type numpy lacks)."""
+
+
 def evaluates(*op_types: type[Operation]) -> Callable[[Evaluator], Evaluator]:
     """Register the decorated function as the evaluator of each of `op_types`."""
 
@@ -45,8 +49,11 @@ def evaluate(op: Operation, inputs: Sequence[np.ndarray]) -> np.ndarray | None:
     evaluator = EVALUATORS.get(type(op))
     if evaluator is None:
         return None
-    with np.errstate(all="ignore"):
-        value = np.asarray(evaluator(op, [np.asarray(x, dtype=np.float64) for x in inputs]))
+    try:
+        with np.errstate(all="ignore"):
+            value = np.asarray(evaluator(op, [np.asarray(x, dtype=np.float64) for x in inputs]))
+    except NotEvaluable:
+        return None
     result_type = op.results[0].type
     assert isinstance(result_type, TensorType)
     return value.reshape(result_type.get_shape())
@@ -128,7 +135,8 @@ evaluates(graph.ClipOp)(_clip)
 def _constant(op: Operation, x: Sequence[np.ndarray]) -> np.ndarray:
     assert isinstance(op, graph.ConstantOp)
     value = array_of_attr(op.value)
-    assert value is not None
+    if value is None:
+        raise NotEvaluable(f"no numpy type for {op.value.get_element_type()}")
     return value
 
 
@@ -354,6 +362,6 @@ def _fused(op: Operation, x: Sequence[np.ndarray]) -> np.ndarray:
             break
         value = evaluate(inner, [values[v] for v in inner.operands])
         if value is None:
-            raise ValueError(f"no evaluator for {inner.name}")
+            raise NotEvaluable(f"cannot evaluate {inner.name}")
         values[inner.results[0]] = value
     return values[op.yielded()]
