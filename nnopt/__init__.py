@@ -3,12 +3,14 @@
     import nnopt
     exe = nnopt.compile(open("examples/mlp.mlir").read())
     y = exe(x, w, b)
+    module = nnopt.tc("def mm(A: f32[4,8], B: f32[8,16]) -> C { C[i,j] += A[i,k] * B[k,j] }")
 
 Levels: graph -> linalg on tensors -> memrefs -> affine loops -> C.
 """
 
 from nnopt.compiler import compile
 from nnopt.executable import CompiledFunction, Executable
+from nnopt.frontends import tc
 from nnopt.runtime.calling import ArgumentError, KernelError
 from nnopt.support.diagnostics import CompileError
 
@@ -19,4 +21,5 @@ __all__ = [
     "Executable",
     "KernelError",
     "compile",
+    "tc",
 ]
