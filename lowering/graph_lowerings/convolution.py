@@ -16,8 +16,9 @@ With groups, `c` runs over the channels of one group and the input channel is
 `(f floordiv (F / group)) * (C / group) + c`: the group of output channel f.
 
 graph.conv2d_nchwc is the same on blocked tensors, over the loops
-(n, fb, oh, ow, cb, kh, kw, ci, fi) with the output channel within its block
-innermost, where the weight and the output are contiguous:
+(n, fb, oh, ow, fi, cb, kh, kw, ci): the output channel within its block, where
+the weight and the output are contiguous, is the last parallel loop, the one the
+vectorizer takes around the reduction (with output pixels register-blocked):
 
     x: (n, cb, oh * s + kh * d, ow * s + kw * d, ci)   w: (fb, cb, kh, kw, ci, fi)
     out: (n, fb, oh, ow, fi)                            bias: (fb, fi)
@@ -82,13 +83,13 @@ def _conv2d_nchwc(op: graph.Conv2dNchwcOp, s: StructuredBuilder) -> Sequence[SSA
     pads = ints(op.pads)
     padded = s.pad(op.input, [0, 0, *pads[:2], 0], [0, 0, *pads[2:], 0], 0.0)
     d = AffineExpr.dimension
-    n, fb, oh, ow, cb, kh, kw, ci, fi = (d(i) for i in range(9))
+    n, fb, oh, ow, fi, cb, kh, kw, ci = (d(i) for i in range(9))
     init = _bias_init(s, op.bias, result_type, AffineMap(5, 0, (d(1), d(4))))
-    spatial = window_exprs((2, 3), (5, 6), ints(op.strides), ints(op.dilations))
+    spatial = window_exprs((2, 3), (6, 7), ints(op.strides), ints(op.dilations))
     maps = [
         AffineMap(9, 0, (n, cb, *spatial, ci)),
         AffineMap(9, 0, (fb, cb, kh, kw, ci, fi)),
         AffineMap(9, 0, (n, fb, oh, ow, fi)),
     ]
-    iterators = ["parallel"] * 4 + ["reduction"] * 4 + ["parallel"]
+    iterators = ["parallel"] * 5 + ["reduction"] * 4
     return s.generic([padded, op.weight], [init], maps, iterators, multiply_accumulate)

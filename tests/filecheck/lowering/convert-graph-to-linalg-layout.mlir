@@ -21,12 +21,12 @@ func.func @layouts(%x: tensor<1x32x2x2xf32>, %k: tensor<16x8x3x3xf32>, %bx: tens
 
 // The blocked convolution: padding of the spatial dims only, the bias broadcast
 // over (n, fb, oh, ow, fi) from (fb, fi), one generic over
-// (n, fb, oh, ow, cb, kh, kw, ci, fi) with the output channel in its block innermost.
+// (n, fb, oh, ow, fi, cb, kh, kw, ci): the parallel loops, then the reductions.
 // CHECK-LABEL: func.func @conv_nchwc
 // CHECK:         tensor.insert_slice %x into %{{.*}}[0, 0, 1, 1, 0] [1, 2, 4, 4, 8] [1, 1, 1, 1, 1] : tensor<1x2x4x4x8xf32> into tensor<1x2x6x6x8xf32>
 // CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d1, d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>]
 // CHECK-SAME:      ins(%b : tensor<3x8xf32>)
-// CHECK:         %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d4, ((d2 * 2) + d5), ((d3 * 2) + d6), d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d1, d4, d5, d6, d7, d8)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d1, d2, d3, d8)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "parallel"]}
+// CHECK:         %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d5, ((d2 * 2) + d6), ((d3 * 2) + d7), d8)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d1, d5, d6, d7, d8, d4)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d1, d2, d3, d4)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
 func.func @conv_nchwc(%x: tensor<1x2x4x4x8xf32>, %w: tensor<3x2x3x3x8x8xf32>, %b: tensor<3x8xf32>) -> tensor<1x3x2x2x8xf32> {
   %y = graph.conv2d_nchwc %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x4x4x8xf32>, tensor<3x2x3x3x8x8xf32>, tensor<3x8xf32>) -> tensor<1x3x2x2x8xf32>
   func.return %y : tensor<1x3x2x2x8xf32>
