@@ -23,6 +23,11 @@ from nnopt.passes.affine_register_block import AffineRegisterBlock
 from nnopt.passes.affine_scalar_replace import AffineScalarReplace
 from nnopt.passes.affine_unroll_jam import AffineUnrollJam
 from nnopt.passes.affine_vectorize import AffineVectorize
+from nnopt.passes.graph.graph_constant_fold import GraphConstantFold
+from nnopt.passes.graph.graph_fold_batch_norm import GraphFoldBatchNorm
+from nnopt.passes.graph.graph_fuse_epilogue import GraphFuseEpilogue
+from nnopt.passes.graph.graph_layout_nchwc import GraphLayoutNchwc
+from nnopt.passes.graph.graph_recognize_attention import GraphRecognizeAttention
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -53,6 +58,11 @@ for _pass in (
     AffineScalarReplace,
     AffineUnrollJam,
     AffineRegisterBlock,
+    GraphConstantFold,
+    GraphFoldBatchNorm,
+    GraphFuseEpilogue,
+    GraphLayoutNchwc,
+    GraphRecognizeAttention,
 ):
     register_pass(_pass)
 

@@ -33,7 +33,7 @@ from nnopt.dialects.graph.base import (
     GraphOp,
     static_float_tensor,
 )
-from nnopt.dialects.graph.convolution import Conv2dOp
+from nnopt.dialects.graph.convolution import Conv2dNchwcOp, Conv2dOp
 from nnopt.dialects.graph.data_movement import ConcatOp, FlattenOp, PadOp, ReshapeOp, TransposeOp
 from nnopt.dialects.graph.elementwise import (
     BINARY_OPS,
@@ -57,6 +57,8 @@ from nnopt.dialects.graph.elementwise import (
     SubOp,
     TanhOp,
 )
+from nnopt.dialects.graph.fused import FusedOp, YieldOp
+from nnopt.dialects.graph.layout import Layout, LayoutOp
 from nnopt.dialects.graph.linear import ConstantOp, GemmOp, MatmulOp
 from nnopt.dialects.graph.normalization import BatchNormOp, LayerNormOp, SoftmaxOp
 from nnopt.dialects.graph.pooling import AvgPoolOp, GlobalAvgPoolOp, MaxPoolOp, WindowPoolOp
@@ -85,9 +87,14 @@ GRAPH_OPS: Sequence[type[IRDLOperation]] = (
     ConcatOp,
     PadOp,
     AttentionOp,
+    FusedOp,
+    LayoutOp,
+    Conv2dNchwcOp,
 )
+"""Every graph op; each has a lowering to linalg."""
 
-Graph = Dialect("graph", list(GRAPH_OPS), [])
+Graph = Dialect("graph", [*GRAPH_OPS, YieldOp], [])
+"""The dialect: the ops above and graph.yield, which ends a graph.fused body."""
 
 __all__ = [
     "GRAPH_OPS",
@@ -98,6 +105,7 @@ __all__ = [
     "ClipOp",
     "ConcatOp",
     "ConstantOp",
+    "Conv2dNchwcOp",
     "Conv2dOp",
     "DivOp",
     "ElementwiseBinaryOp",
@@ -105,12 +113,15 @@ __all__ = [
     "ErfOp",
     "ExpOp",
     "FlattenOp",
+    "FusedOp",
     "GeluOp",
     "GemmOp",
     "GlobalAvgPoolOp",
     "Graph",
     "GraphOp",
     "LayerNormOp",
+    "Layout",
+    "LayoutOp",
     "LogOp",
     "MatmulOp",
     "MaxOp",
@@ -134,6 +145,7 @@ __all__ = [
     "TanhOp",
     "TransposeOp",
     "WindowPoolOp",
+    "YieldOp",
     "format_shape",
     "static_float_tensor",
 ]
