@@ -3,6 +3,7 @@
     exe = nnopt.compile(text)                        # default pipeline, native target
     exe = nnopt.compile(text, pipeline="")           # no optimisation, only conversions
     exe = nnopt.compile(text, pipeline="builtin.module(lower-to-affine)")
+    exe = nnopt.compile(text, pipeline="convert-ex-to-linalg", plugins=["ex_plugin"])
 
 `pipeline=None` runs the default optimising pipeline for the target; a pipeline
 string runs exactly those passes, then only the conversions still needed to
@@ -11,6 +12,8 @@ reach C. Every failure is a CompileError (or ArgumentError at call time).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
@@ -18,6 +21,7 @@ from xdsl.dialects.builtin import ModuleOp
 from nnopt.executable import CompiledFunction, Executable, Kernel
 from nnopt.lowering.c_emitter import EmitOptions, emit_c
 from nnopt.lowering.pipeline import DefaultPipeline, lower_to_c_ready, parse_pipeline, run_pass
+from nnopt.plugins import load_plugins
 from nnopt.registry import make_context
 from nnopt.runtime.build import build
 from nnopt.runtime.calling import NativeKernel, load_library
@@ -62,8 +66,15 @@ def compile(
     ir: str | ModuleOp,
     target: str = "native",
     pipeline: str | None = None,
+    plugins: Sequence[str] = (),
 ) -> Executable:
-    """Compile IR (text or module, any level) for `target` and load it."""
+    """Compile IR (text or module, any level) for `target` and load it.
+
+    `plugins` names modules to import first (see `nnopt.plugins`); installed
+    `nnopt.plugins` entry points and already registered dialects and passes
+    are always available.
+    """
+    load_plugins(plugins)
     target_info = get_target(target)
     ctx = make_context()
     module = load_ir(ir, ctx)
