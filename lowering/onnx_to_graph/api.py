@@ -73,7 +73,7 @@ def static_graph_inputs(model: ModelSource) -> list[str]:
         if converter is None:
             continue
         for index in converter.static_inputs:
-            if index < len(node.input) and node.input[index] in graph_inputs:
-                if node.input[index] not in needed:
-                    needed.append(node.input[index])
+            name = node.input[index] if index < len(node.input) else ""
+            if name in graph_inputs and name not in needed:
+                needed.append(name)
     return needed

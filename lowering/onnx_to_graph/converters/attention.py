@@ -152,7 +152,7 @@ def _explicit_attention(
     return y, selected[mode]
 
 
-@converts("Attention", versions=(23, 24, 25), attributes=ATTRIBUTES, static_inputs=(3,))
+@converts("Attention", versions=(23, 24, 25), attributes=ATTRIBUTES)
 def _attention(ctx: NodeContext) -> Sequence[Tensor | None]:
     if ctx.has_input(6):
         raise ctx.error("the nonpad_kv_seqlen input (an external KV cache) is not supported")

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from xdsl.dialects.builtin import FloatAttr, IntegerAttr, i64
-from xdsl.ir import SSAValue
 
 from nnopt.dialects import graph
 from nnopt.dialects.graph.base import int_array

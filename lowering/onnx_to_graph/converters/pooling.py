@@ -2,14 +2,14 @@
 
     MaxPool(x) {kernel_shape, strides, pads, dilations, auto_pad, ceil_mode}
         -> graph.max_pool %x {kernel_shape, strides, pads, dilations}
-    AveragePool(x) {kernel_shape, strides, pads, count_include_pad, ...}
-        -> graph.avg_pool %x {kernel_shape, strides, pads, count_include_pad}
+    AveragePool(x) {kernel_shape, strides, pads, dilations, count_include_pad, ...}
+        -> graph.avg_pool %x {kernel_shape, strides, pads, dilations, count_include_pad}
     GlobalAveragePool(x) -> graph.global_avg_pool %x
 
 `ceil_mode = 1` becomes extra end padding, which never wins a maximum and is
-never counted by an average without `count_include_pad`; an average that counts
-padding and whose size changes with ceil_mode is reported. MaxPool's Indices
-output is not produced.
+never counted by an average (ONNX counts the explicit pads with
+`count_include_pad`, but not the ceil_mode extension: those pads become an
+explicit graph.pad then). MaxPool's Indices output is not produced.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def _window_properties(window: Window, pads: Sequence[int]) -> dict[str, Attribu
         "kernel_shape": int_array(window.kernel),
         "strides": int_array(window.strides),
         "pads": int_array(pads),
+        "dilations": int_array(window.dilations),
     }
 
 
@@ -67,9 +68,7 @@ def _max_pool(ctx: NodeContext) -> Sequence[SSAValue | None]:
         raise ctx.error("the Indices output (argmax positions) is not supported")
     x = ctx.value(0, "X")
     window, pads = _pool_window(ctx, x)
-    properties = _window_properties(window, pads)
-    properties["dilations"] = int_array(window.dilations)
-    return [ctx.emit(graph.MaxPoolOp, [x], properties)]
+    return [ctx.emit(graph.MaxPoolOp, [x], _window_properties(window, pads))]
 
 
 @converts(
@@ -80,14 +79,15 @@ def _max_pool(ctx: NodeContext) -> Sequence[SSAValue | None]:
 def _average_pool(ctx: NodeContext) -> Sequence[SSAValue | None]:
     x = ctx.value(0, "X")
     window, pads = _pool_window(ctx, x)
-    if any(d != 1 for d in window.dilations):
-        raise ctx.error(f"dilations {list(window.dilations)} are not supported (only 1)")
     count_include_pad = ctx.bool_attr("count_include_pad")
     if count_include_pad and pads != window.pads:
-        raise ctx.error(
-            "ceil_mode = 1 with count_include_pad = 1 is not supported when it changes the "
-            "output size (the extra windows would divide by their partial counts)"
-        )
+        # The ceil_mode extension is not counted, the explicit pads are: pad the input
+        # with zeros explicitly and count only input positions.
+        rank = len(window.kernel)
+        explicit = [0, 0, *window.pads[:rank], 0, 0, *window.pads[rank:]]
+        x = ctx.emit(graph.PadOp, [x], {"pads": int_array(explicit)})
+        pads = (0,) * rank + tuple(p - q for p, q in zip(pads[rank:], window.pads[rank:], strict=True))
+        count_include_pad = False
     properties = _window_properties(window, pads)
     properties["count_include_pad"] = IntegerAttr.from_bool(count_include_pad)
     return [ctx.emit(graph.AvgPoolOp, [x], properties)]

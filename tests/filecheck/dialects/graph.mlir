@@ -120,6 +120,15 @@ func.func @pooling(%x: tensor<1x8x16x16xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x
 
 // -----
 
+// CHECK-LABEL: func.func @dilated_avg_pool
+func.func @dilated_avg_pool(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x14x14xf32> {
+  // CHECK: %d = graph.avg_pool %x {kernel_shape = array<i64: 2, 2>, dilations = array<i64: 2, 2>} : (tensor<1x8x16x16xf32>) -> tensor<1x8x14x14xf32>
+  %d = graph.avg_pool %x {kernel_shape = array<i64: 2, 2>, dilations = array<i64: 2, 2>} : (tensor<1x8x16x16xf32>) -> tensor<1x8x14x14xf32>
+  func.return %d : tensor<1x8x14x14xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @normalization
 func.func @normalization(%x: tensor<2x4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>, %s: tensor<4xf32>) -> (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>) {
   // CHECK: %p = graph.softmax %x {axis = 1 : i64} : (tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
