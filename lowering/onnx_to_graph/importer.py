@@ -39,6 +39,7 @@ from nnopt.lowering.onnx_to_graph.tensors import (
     dense_attr,
     element_type_of,
     float_element_of,
+    input_element_type_of,
     onnx_type_name,
     to_numpy,
 )
@@ -121,8 +122,8 @@ class GraphImporter:
         if target is None:
             where = f"{ctx.describe()}: " if ctx is not None else ""
             raise self.error(
-                f"{where}'{name}' is a {tensor.dtype} tensor; only float tensors can be "
-                "operands of graph ops"
+                f"{where}'{name}' is a {tensor.dtype} tensor; only float tensors are "
+                "supported here"
             )
         key = (name, target)
         if key not in self.materialized:
@@ -146,17 +147,20 @@ class GraphImporter:
 
     # -- inputs --------------------------------------------------------------------
 
-    def input_type(self, value_info: onnx.ValueInfoProto) -> TensorType[AnyFloat]:
+    def input_type(self, value_info: onnx.ValueInfoProto) -> TensorType[Attribute]:
         name = value_info.name
         kind = value_info.type.WhichOneof("value")
         if kind != "tensor_type":
             raise self.error(f"graph input '{name}' is a {kind or 'untyped value'}, not a tensor")
         tensor_type = value_info.type.tensor_type
-        element = element_type_of(tensor_type.elem_type)
+        element = element_type_of(tensor_type.elem_type) or input_element_type_of(
+            tensor_type.elem_type
+        )
         if element is None:
             raise self.error(
                 f"graph input '{name}' has element type {onnx_type_name(tensor_type.elem_type)}; "
-                "only float tensors (float, double, float16) are supported"
+                "supported: float, double, float16, and bool, int8 ... int64 where an op "
+                "converts them (masks, exponents)"
             )
         model_dims: list[int | str | None] = []
         if tensor_type.HasField("shape"):
@@ -262,7 +266,7 @@ class GraphImporter:
             return
         declared = value_info.type.tensor_type
         assert isinstance(value.type, TensorType)
-        element = element_type_of(declared.elem_type)
+        element = element_type_of(declared.elem_type) or input_element_type_of(declared.elem_type)
         if declared.elem_type and element != value.type.element_type:
             raise self.error(
                 f"graph output '{value_info.name}' is declared "

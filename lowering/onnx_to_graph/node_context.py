@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import onnx
-from xdsl.dialects.builtin import AnyFloat, TensorType
+from xdsl.dialects.builtin import AnyFloat, TensorType, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
@@ -77,11 +77,29 @@ class NodeContext:
     def value(self, i: int, what: str, element: AnyFloat | None = None) -> SSAValue:
         """Input `i` as a float tensor value (a static input becomes a graph.constant).
 
-        `element` converts a static non-float input (Pow's integer exponent) to that type.
+        With `element`, a non-float input (a boolean mask, Pow's integer exponent)
+        is converted to that type; without, it is an error.
         """
         if not self.has_input(i):
             raise self.error(f"input #{i} ({what}) is required")
-        return self.importer.materialize(self.node.input[i], self, element)
+        value = self.importer.materialize(self.node.input[i], self, element)
+        assert isinstance(value.type, TensorType)
+        if isinstance(value.type.element_type, AnyFloat):
+            return value
+        if element is None:
+            raise self.error(
+                f"input #{i} ({what}, '{self.node.input[i]}') is a {value.type.element_type} "
+                "tensor; only float tensors are supported here"
+            )
+        return self.add(graph.CastOp(value, element))
+
+    def is_boolean(self, i: int) -> bool:
+        """Whether input `i` holds booleans (a runtime i1 tensor or a static bool array)."""
+        tensor = self.tensor(i, "input")
+        if isinstance(tensor, np.ndarray):
+            return tensor.dtype == np.bool_
+        assert isinstance(tensor.type, TensorType)
+        return tensor.type.element_type == i1
 
     def optional_value(self, i: int, what: str) -> SSAValue | None:
         return self.value(i, what) if self.has_input(i) else None
@@ -169,7 +187,9 @@ class NodeContext:
             tensor = self.tensor(i, "input")
             if isinstance(tensor, SSAValue):
                 assert isinstance(tensor.type, TensorType)
-                return tensor.type.element_type  # type: ignore[return-value]
+                if isinstance(tensor.type.element_type, AnyFloat):
+                    return tensor.type.element_type
+                continue
             element = float_element_of(tensor)
             if element is not None:
                 return element

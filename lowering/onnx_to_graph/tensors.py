@@ -4,8 +4,10 @@
     dense_attr(np.ones((2, 3), np.float32))      -> dense<1.0> : tensor<2x3xf32>
     to_numpy(initializer)                        -> np.ndarray (numpy_helper.to_array)
 
-Only float tensors flow through the graph dialect; integer and boolean tensors
-are read as numpy arrays where an op needs a static value (shapes, axes, pads).
+Float tensors flow through the graph dialect; integer and boolean tensors are
+read as numpy arrays where an op needs a static value (shapes, axes, pads), and
+boolean and signed-integer graph inputs enter float computations through
+graph.cast where an op converts them (attention masks, Pow's exponent).
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from xdsl.dialects.builtin import (
     AnyFloat,
     BytesAttr,
     DenseIntOrFPElementsAttr,
+    IntegerType,
     TensorType,
     f16,
     f32,
     f64,
+    i1,
+    i32,
+    i64,
 )
 
 FLOAT_TYPES: dict[int, AnyFloat] = {
@@ -28,6 +34,15 @@ FLOAT_TYPES: dict[int, AnyFloat] = {
     onnx.TensorProto.DOUBLE: f64,
     onnx.TensorProto.FLOAT16: f16,
 }
+
+INTEGER_INPUT_TYPES: dict[int, IntegerType] = {
+    onnx.TensorProto.BOOL: i1,
+    onnx.TensorProto.INT8: IntegerType(8),
+    onnx.TensorProto.INT16: IntegerType(16),
+    onnx.TensorProto.INT32: i32,
+    onnx.TensorProto.INT64: i64,
+}
+"""Non-float graph inputs: they enter float computations through graph.cast."""
 
 NUMPY_FLOAT_TYPES: dict[np.dtype, AnyFloat] = {
     np.dtype(np.float32): f32,
@@ -47,6 +62,11 @@ def onnx_type_name(elem_type: int) -> str:
 def element_type_of(elem_type: int) -> AnyFloat | None:
     """The xDSL float type of an ONNX element type, None for non-float types."""
     return FLOAT_TYPES.get(elem_type)
+
+
+def input_element_type_of(elem_type: int) -> IntegerType | None:
+    """The signless integer type of a boolean or signed-integer ONNX input."""
+    return INTEGER_INPUT_TYPES.get(elem_type)
 
 
 def float_element_of(array: np.ndarray) -> AnyFloat | None:

@@ -3,14 +3,16 @@
     cases = conformance_cases()                 # every case of the listed ops, in scope or not
     outcome = run_case(case)                    # import -> compile -> run -> compare
 
-A case is in scope when it tests one of `OPS` and all its float tensors are
-float32 (integer inputs such as shapes and axes are allowed). In-scope cases that
-cannot pass are skipped with a reason: `SKIPPED` in test_onnx_conformance.py,
-plus the rule that an `_expanded` case (the op's ONNX function body) whose body
-uses ops outside `OPS` is left out. Graph inputs that the importer needs at
-import time (Reshape's shape, Clip's bounds, ...) are made initializers holding
-the test data's values, as a model would ship them. Outputs are compared as
-ONNX's own backend runner does: rtol 1e-3, atol 1e-7 (each case's own values).
+A case tests one of `OPS` and is a float32 case when its data is float32: no
+tensor of another float type (float16, bfloat16, double) and at least one
+float32 tensor; the rest (int8 Add, float16 Max, sequences, ...) is out of scope.
+Float32 cases that cannot pass are skipped with a reason: the table `SKIPPED`
+in test_onnx_conformance.py, plus the rule that an `_expanded` case (the op's
+ONNX function body) whose body uses ops outside `OPS` is left out. Graph inputs
+that the importer needs at import time (Reshape's shape, Clip's bounds, ...)
+are made initializers holding the test data's values, as a model would ship
+them. Outputs are compared as ONNX's own backend runner does: rtol 1e-3,
+atol 1e-7 (each case's own values).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class Case:
         return {node.op_type for node in self.model.graph.node}
 
     def float32(self) -> bool:
-        """All float tensors are float32 (and there is at least one)."""
+        """All float tensors are float32 (and there is at least one): a float32 case."""
         arrays = [*self.inputs, *self.outputs]
         if not all(isinstance(a, np.ndarray) for a in arrays):
             return False  # sequences and optionals
@@ -96,15 +98,15 @@ def conformance_cases() -> tuple[Case, ...]:
     return tuple(cases)
 
 
-def in_scope(case: Case) -> bool:
-    return case.float32()
-
-
 def rule_skip(case: Case) -> str | None:
-    """The reason a case is left out by rule, not by the table of skips."""
+    """The reason a float32 case is left out by rule rather than by the table of skips."""
     if case.expanded and case.outside_ops():
         return f"function body uses ops outside the list: {', '.join(case.outside_ops())}"
     return None
+
+
+def float32_cases() -> list[Case]:
+    return [case for case in conformance_cases() if case.float32()]
 
 
 def frozen_model(case: Case) -> tuple[onnx.ModelProto, list[np.ndarray]]:

@@ -261,3 +261,19 @@ func.func @untyped_array(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> te
   // expected-error @+1 {{Expected attribute i64 but got i32}}
   func.return %c : tensor<1x4x6x6xf32>
 }
+
+// -----
+
+func.func @cast_unsigned(%a: tensor<3xui32>) -> tensor<3xf32> {
+  // expected-error @+1 {{input must hold signless integers or floats, got ui32}}
+  %c = graph.cast %a : (tensor<3xui32>) -> tensor<3xf32>
+  func.return %c : tensor<3xf32>
+}
+
+// -----
+
+func.func @cast_changes_shape(%a: tensor<3xi1>) -> tensor<4xf32> {
+  // expected-error @+1 {{result type tensor<4xf32> does not match the inferred type tensor<3xf32>}}
+  %c = graph.cast %a : (tensor<3xi1>) -> tensor<4xf32>
+  func.return %c : tensor<4xf32>
+}

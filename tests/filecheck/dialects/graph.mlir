@@ -191,3 +191,14 @@ func.func @attention(%q: tensor<2x4x8x16xf32>, %k: tensor<2x1x8x16xf32>, %v: ten
   %c = graph.attention %q, %k, %v {causal = true} : (tensor<2x4x8x16xf32>, tensor<2x1x8x16xf32>, tensor<2x1x8x16xf32>) -> tensor<2x4x8x16xf32>
   func.return %o, %c : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @cast
+func.func @cast(%m: tensor<2x3xi1>, %n: tensor<4xi64>) -> (tensor<2x3xf32>, tensor<4xf64>) {
+  // CHECK: %f = graph.cast %m : (tensor<2x3xi1>) -> tensor<2x3xf32>
+  %f = graph.cast %m : (tensor<2x3xi1>) -> tensor<2x3xf32>
+  // CHECK: %g = graph.cast %n : (tensor<4xi64>) -> tensor<4xf64>
+  %g = graph.cast %n : (tensor<4xi64>) -> tensor<4xf64>
+  func.return %f, %g : tensor<2x3xf32>, tensor<4xf64>
+}
