@@ -8,7 +8,14 @@
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import AnyFloat, FloatAttr, IntegerType, Signedness, StringAttr, TensorType
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    FloatAttr,
+    IntegerType,
+    Signedness,
+    StringAttr,
+    TensorType,
+)
 from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     irdl_op_definition,
