@@ -73,6 +73,11 @@ class Case:
         return sorted(self.op_types() - set(OPS))
 
 
+def _array(value: object) -> np.ndarray:
+    """A numpy scalar (Clip's bounds) as a 0-d array; other values unchanged."""
+    return np.asarray(value) if isinstance(value, np.generic) else value  # type: ignore[return-value]
+
+
 @functools.cache
 def conformance_cases() -> tuple[Case, ...]:
     """The backend node cases of the ops in OPS, in onnx's order."""
@@ -91,10 +96,8 @@ def conformance_cases() -> tuple[Case, ...]:
         op = op_of_base.get(EXPANDED.sub("", c.name))
         if op not in OPS:
             continue
-        inputs, outputs = c.data_sets[0]
-        cases.append(
-            Case(c.name, op, c.model, tuple(inputs), tuple(outputs), float(c.rtol), float(c.atol))
-        )
+        inputs, outputs = (tuple(_array(v) for v in values) for values in c.data_sets[0])
+        cases.append(Case(c.name, op, c.model, inputs, outputs, float(c.rtol), float(c.atol)))
     return tuple(cases)
 
 
