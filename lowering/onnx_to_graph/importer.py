@@ -298,6 +298,12 @@ class GraphImporter:
             self.convert_node(node, index, opset)
         results: list[SSAValue] = []
         for value_info in self.graph.output:
+            known = self.static.get(value_info.name)
+            if known is not None and float_element_of(known) is None:
+                raise self.error(
+                    f"graph output '{value_info.name}' is a {known.dtype} tensor known at import "
+                    "time; only float outputs are supported"
+                )
             value = self.materialize(value_info.name, None)
             self.check_output(value_info, value)
             results.append(value)
