@@ -227,3 +227,32 @@ def test_dynamic_dims_take_given_shapes(rng: np.random.Generator) -> None:
     (y,) = run_model(model, {"x": x})
     np.testing.assert_array_equal(y, np.maximum(x, 0))
     np.testing.assert_array_equal(y, reference_outputs(model, {"x": x})[0])
+
+
+@pytest.mark.parametrize("mode", [0, 1, 2, 3])
+def test_attention_scores_output_with_an_empty_row(mode: int, rng: np.random.Generator) -> None:
+    # A boolean mask (a graph input) whose row 1 attends to no key: ONNX gives zeros
+    # for that row of Y and of the softmax, and -inf in the mode-2 scores.
+    node = helper.make_node(
+        "Attention", ["q", "k", "v", "mask"], ["y", "", "", "s"], softcap=2.0, qk_matmul_output_mode=mode
+    )
+    model = make_model(
+        [node], {"q": (1, 2, 3, 4), "k": (1, 2, 5, 4), "v": (1, 2, 5, 4), "mask": (3, 5)}, ["y", "s"],
+        opset=23, input_types={"mask": TensorProto.BOOL},
+    )
+    q, k, v = normal(rng, 1, 2, 3, 4), normal(rng, 1, 2, 5, 4), normal(rng, 1, 2, 5, 4)
+    mask = rng.uniform(size=(3, 5)) < 0.6
+    mask[0, 0] = True
+    mask[1] = False
+    raw = q.astype(np.float64) @ k.transpose(0, 1, 3, 2) / 2.0
+    capped = 2.0 * np.tanh(raw / 2.0)
+    biased = capped + np.where(mask, 0.0, -np.inf)
+    rows = mask.any(-1)[:, None]
+    peak = np.where(rows, np.where(mask, capped, -np.inf).max(-1, keepdims=True), 0.0)
+    exps = np.where(mask, np.exp(capped - peak), 0.0)
+    probabilities = exps / np.where(rows, exps.sum(-1, keepdims=True), 1.0)
+    expected_y = probabilities @ v
+    scores = {0: raw, 1: capped, 2: biased, 3: probabilities}[mode]
+    feeds = {"q": q, "k": k, "v": v, "mask": mask}
+    y, s = check_model(model, feeds, rtol=1e-5, atol=1e-6, expected=[expected_y, scores])
+    assert not y[:, :, 1].any()

@@ -10,6 +10,9 @@ With `softcap` or a requested `qk_matmul_output` the attention is spelled out:
 
     scores = (Q @ K^T) * scale, softcap * tanh(scores / softcap), + mask, softmax, @ V
 
+and qk_matmul_output is, by `qk_matmul_output_mode`, the scaled products (0),
+after the softcap (1), after the mask (2) or the softmax (3).
+
 Masks. A float attn_mask is added to the scores. Everything else says which keys
 each query may attend to, as 0 / 1 factors: a boolean attn_mask (graph.cast),
 the causal mask and the sliding windows of Attention-25 (query i at position
@@ -144,6 +147,17 @@ class Masking:
     """graph.attention's `causal` flag does the causal masking."""
     rows: SSAValue | None = None
     """[..., Lq, 1]: 1 for a query row that attends to some key, 0 for an empty one."""
+    additive: SSAValue | None = None
+    allowed: SSAValue | None = None
+    """With `rows`: the float attn_mask and the 0 / 1 factors that `mask` combines."""
+
+    def exact(self, ctx: NodeContext, scores: SSAValue) -> SSAValue:
+        """`scores` + the mask with -inf where a key is not attended (ONNX's mode-2 output)."""
+        if self.allowed is None:
+            return scores if self.mask is None else ctx.emit(graph.AddOp, [scores, self.mask])
+        # log(1) = 0 and log(0) = -inf, exactly.
+        biased = ctx.emit(graph.AddOp, [scores, ctx.emit(graph.LogOp, [self.allowed])])
+        return biased if self.additive is None else ctx.emit(graph.AddOp, [biased, self.additive])
 
 
 def _masking(
@@ -203,7 +217,7 @@ def _masking(
     last = {"axes": int_array([-1]), "keepdims": IntegerAttr.from_bool(True)}
     rows = ctx.emit(graph.ReduceMaxOp, [allowed], last)
     mask = bias if additive is None else ctx.emit(graph.AddOp, [additive, bias])
-    return Masking(mask, rows=rows)
+    return Masking(mask, rows=rows, additive=additive, allowed=allowed)
 
 
 def _explicit_attention(
@@ -211,32 +225,43 @@ def _explicit_attention(
     q: SSAValue,
     k: SSAValue,
     v: SSAValue,
-    mask: SSAValue | None,
+    masking: Masking,
     scale: float,
     softcap: float,
-) -> tuple[SSAValue, dict[int, SSAValue]]:
-    """Attention from graph ops; (Y, the scores by qk_matmul_output_mode)."""
+    mode: int,
+) -> tuple[SSAValue, SSAValue]:
+    """Attention from graph ops; (Y, the scores that qk_matmul_output_mode selects)."""
     batch, heads, q_length, depth = ctx.shape(q)
     _, kv_heads, kv_length, _ = ctx.shape(k)
     v_depth = ctx.shape(v)[3]
     if heads % kv_heads:
         raise ctx.error(f"key/value heads ({kv_heads}) must divide query heads ({heads})")
+    if mode not in (0, 1, 2, 3):
+        raise ctx.error(f"qk_matmul_output_mode {mode} is not one of 0, 1, 2, 3")
     group = heads // kv_heads
     # Query head h reads key/value head h // group: group the queries by KV head.
     grouped = ctx.reshape(q, (batch, kv_heads, group * q_length, depth))
     keys_t = ctx.emit(graph.TransposeOp, [k], {"perm": int_array((0, 1, 3, 2))})
-    scores = ctx.emit(graph.MatmulOp, [grouped, keys_t])
-    scores = ctx.reshape(scores, (batch, heads, q_length, kv_length))
-    scores = ctx.emit(graph.MulOp, [scores, ctx.scalar(scale)])
+    products = ctx.emit(graph.MatmulOp, [grouped, keys_t])
+    products = ctx.reshape(products, (batch, heads, q_length, kv_length))
+    raw = ctx.emit(graph.MulOp, [products, ctx.scalar(scale)])
+    scores = raw
     if softcap > 0:
-        capped = ctx.emit(graph.TanhOp, [ctx.emit(graph.MulOp, [scores, ctx.scalar(1.0 / softcap)])])
+        capped = ctx.emit(graph.TanhOp, [ctx.emit(graph.MulOp, [raw, ctx.scalar(1.0 / softcap)])])
         scores = ctx.emit(graph.MulOp, [capped, ctx.scalar(softcap)])
-    biased = scores if mask is None else ctx.emit(graph.AddOp, [scores, mask])
+    biased = scores if masking.mask is None else ctx.emit(graph.AddOp, [scores, masking.mask])
     probabilities = ctx.emit(graph.SoftmaxOp, [biased], {"axis": IntegerAttr(-1, i64)})
     weights = ctx.reshape(probabilities, (batch, kv_heads, group * q_length, kv_length))
-    y = ctx.emit(graph.MatmulOp, [weights, v])
-    y = ctx.reshape(y, (batch, heads, q_length, v_depth))
-    return y, {0: scores, 1: scores, 2: biased, 3: probabilities}
+    y = ctx.reshape(ctx.emit(graph.MatmulOp, [weights, v]), (batch, heads, q_length, v_depth))
+    if mode == 0:
+        return y, raw
+    if mode == 1:
+        return y, scores
+    if mode == 2:
+        return y, masking.exact(ctx, scores)
+    if masking.rows is not None:
+        probabilities = ctx.emit(graph.MulOp, [probabilities, masking.rows])
+    return y, probabilities
 
 
 @converts("Attention", versions=(23, 24, 25), attributes=ATTRIBUTES)
@@ -282,13 +307,8 @@ def _attention(ctx: NodeContext) -> Sequence[Tensor | None]:
     masking = _masking(ctx, q_length, kv_length, past_length, nonpad, not explicit)
     scores: SSAValue | None = None
     if explicit:
-        y, by_mode = _explicit_attention(ctx, q, k, v, masking.mask, scale, softcap)
         mode = ctx.int_attr("qk_matmul_output_mode", 0)
-        if mode not in by_mode:
-            raise ctx.error(f"qk_matmul_output_mode {mode} is not one of 0, 1, 2, 3")
-        scores = by_mode[mode]
-        if mode == 3 and masking.rows is not None:
-            scores = ctx.emit(graph.MulOp, [scores, masking.rows])
+        y, scores = _explicit_attention(ctx, q, k, v, masking, scale, softcap, mode)
     else:
         properties: dict[str, Attribute] = {
             "scale": FloatAttr(scale, ctx.element_type()),
