@@ -31,6 +31,24 @@ Tensor = SSAValue | np.ndarray
 """A node input or output: a runtime float tensor, or a value known at import time."""
 
 
+def _integer(value: Any) -> int:
+    if not isinstance(value, int):
+        raise TypeError(value)
+    return value
+
+
+def _integers(value: Any) -> tuple[int, ...]:
+    return tuple(_integer(v) for v in value)
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
 def describe_node(node: onnx.NodeProto, index: int) -> str:
     """`node 'conv1' (Conv)`, or `node #3 (Conv)` for an unnamed node."""
     name = f"'{node.name}'" if node.name else f"#{index}"
@@ -64,9 +82,6 @@ class NodeContext:
     def input_count(self) -> int:
         """The number of inputs given (optional trailing ones left out are not counted)."""
         return len(self.node.input)
-
-    def input_name(self, i: int) -> str:
-        return self.node.input[i]
 
     def tensor(self, i: int, what: str) -> Tensor:
         """Input `i`, runtime or static; an error if it is absent."""
@@ -144,19 +159,26 @@ class NodeContext:
     def attr(self, name: str, default: Any = None) -> Any:
         return self._attributes.get(name, default)
 
+    def _typed(self, name: str, default: Any, convert: Any, kind: str) -> Any:
+        value = self._attributes.get(name, default)
+        try:
+            return convert(value)
+        except (TypeError, ValueError):
+            raise self.error(f"attribute {name} must be {kind}, got {value!r}") from None
+
     def int_attr(self, name: str, default: int) -> int:
-        return int(self._attributes.get(name, default))
+        return int(self._typed(name, default, _integer, "an integer"))
 
     def float_attr(self, name: str, default: float) -> float:
-        return float(self._attributes.get(name, default))
+        return float(self._typed(name, default, float, "a float"))
 
     def str_attr(self, name: str, default: str) -> str:
-        value = self._attributes.get(name, default)
-        return value.decode() if isinstance(value, bytes) else str(value)
+        return str(self._typed(name, default, _string, "a string"))
 
     def ints_attr(self, name: str) -> tuple[int, ...] | None:
-        value = self._attributes.get(name)
-        return None if value is None else tuple(int(v) for v in value)
+        if name not in self._attributes:
+            return None
+        return tuple(self._typed(name, None, _integers, "a list of integers"))
 
     def bool_attr(self, name: str, default: bool = False) -> bool:
         value = self.int_attr(name, int(default))
@@ -165,9 +187,6 @@ class NodeContext:
         return bool(value)
 
     # -- outputs -------------------------------------------------------------------
-
-    def output_count(self) -> int:
-        return len(self.node.output)
 
     def wants_output(self, i: int) -> bool:
         """Whether output `i` exists and is read by a later node or is a graph output."""

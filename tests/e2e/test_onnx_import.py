@@ -254,5 +254,5 @@ def test_attention_scores_output_with_an_empty_row(mode: int, rng: np.random.Gen
     expected_y = probabilities @ v
     scores = {0: raw, 1: capped, 2: biased, 3: probabilities}[mode]
     feeds = {"q": q, "k": k, "v": v, "mask": mask}
-    y, s = check_model(model, feeds, rtol=1e-5, atol=1e-6, expected=[expected_y, scores])
+    y, _ = check_model(model, feeds, rtol=1e-5, atol=1e-6, expected=[expected_y, scores])
     assert not y[:, :, 1].any()

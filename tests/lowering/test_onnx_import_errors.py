@@ -111,6 +111,12 @@ def test_imported_ops_are_located_at_their_node() -> None:
             "node 'g' (Gelu): approximate must be 'none' or 'tanh', got 'fast'",
         ),
         (
+            helper.make_node("Softmax", ["x"], ["y"], name="sm", axis=1.5),
+            {"x": (2, 3)},
+            {},
+            "node 'sm' (Softmax): attribute axis must be an integer, got 1.5",
+        ),
+        (
             helper.make_node("Relu", ["missing"], ["y"], name="orphan"),
             {"x": (2, 3)},
             {},
@@ -130,6 +136,7 @@ def test_imported_ops_are_located_at_their_node() -> None:
         "shape-mismatch",
         "integer-operand",
         "gelu-approximation",
+        "attribute-type",
         "undefined-input",
     ],
 )

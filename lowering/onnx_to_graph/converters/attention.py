@@ -295,9 +295,8 @@ def _attention(ctx: NodeContext) -> Sequence[Tensor | None]:
     if ctx.has_input(6):
         lengths = ctx.value(6, "nonpad_kv_seqlen", ctx.element_type())
         nonpad = ctx.reshape(lengths, (batch, 1, 1, 1))
-    precision = ctx.attr("softmax_precision")
-    if precision is not None:
-        wanted = element_type_of(int(precision))
+    if ctx.has_attr("softmax_precision"):
+        wanted = element_type_of(ctx.int_attr("softmax_precision", 0))
         if wanted is None or wanted.bitwidth < ctx.element_type().bitwidth:
             raise ctx.error("softmax_precision lower than the input type is not supported")
 
