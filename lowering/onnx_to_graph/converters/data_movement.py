@@ -8,6 +8,7 @@
 
 When every input is known at import time (a weight, a shape computed from
 constants) the result is computed here with numpy and stays a static value.
+Later versions of these ops only add element types.
 """
 
 from __future__ import annotations
@@ -23,9 +24,6 @@ from nnopt.dialects.graph.base import int_array
 from nnopt.lowering.onnx_to_graph.node_context import NodeContext, Tensor
 from nnopt.lowering.onnx_to_graph.registry import converts
 
-ALL_VERSIONS_SINCE_11 = (1, 5, 11, 13, 14, 18, 19, 21, 23, 24, 25)
-"""Data-movement versions whose later revisions only add element types."""
-
 
 def _normalize_axis(ctx: NodeContext, axis: int, rank: int, upper: int) -> int:
     if not -rank <= axis <= upper:
@@ -33,7 +31,7 @@ def _normalize_axis(ctx: NodeContext, axis: int, rank: int, upper: int) -> int:
     return axis + rank if axis < 0 else axis
 
 
-@converts("Transpose", versions=ALL_VERSIONS_SINCE_11, attributes=("perm",))
+@converts("Transpose", versions=(1, 13, 21, 23, 24, 25), attributes=("perm",))
 def _transpose(ctx: NodeContext) -> Sequence[Tensor | None]:
     data = ctx.tensor(0, "data")
     perm = ctx.ints_attr("perm")
@@ -66,7 +64,9 @@ def reshape_target(ctx: NodeContext, source: Sequence[int], requested: Sequence[
     return tuple(target)
 
 
-@converts("Reshape", versions=ALL_VERSIONS_SINCE_11, attributes=("allowzero",), static_inputs=(1,))
+@converts(
+    "Reshape", versions=(5, 13, 14, 19, 21, 23, 24, 25), attributes=("allowzero",), static_inputs=(1,)
+)
 def _reshape(ctx: NodeContext) -> Sequence[Tensor | None]:
     data = ctx.tensor(0, "data")
     source = tuple(data.shape) if isinstance(data, np.ndarray) else ctx.shape(data)
@@ -76,7 +76,7 @@ def _reshape(ctx: NodeContext) -> Sequence[Tensor | None]:
     return [ctx.reshape(data, target)]
 
 
-@converts("Flatten", versions=ALL_VERSIONS_SINCE_11, attributes=("axis",))
+@converts("Flatten", versions=(1, 9, 11, 13, 21, 23, 24, 25), attributes=("axis",))
 def _flatten(ctx: NodeContext) -> Sequence[Tensor | None]:
     data = ctx.tensor(0, "input")
     shape = tuple(data.shape) if isinstance(data, np.ndarray) else ctx.shape(data)
