@@ -43,6 +43,8 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from nnopt.dialects import affine
+from nnopt.dialects.kernel import AttentionOp
+from nnopt.lowering.strategies.attention import emit_flash_attention
 from nnopt.support.diagnostics import CompileError
 
 
@@ -114,6 +116,14 @@ def lower_structured_op(op: LinalgStructuredOperation) -> None:
     Rewriter.erase_op(op)
 
 
+def lower_kernel(op: AttentionOp) -> None:
+    """A kernel op on memrefs becomes its strategy's loop nest."""
+    if op.results_:
+        raise CompileError("operates on tensors; run bufferize first", op)
+    emit_flash_attention(op)
+    Rewriter.erase_op(op)
+
+
 def lower_copy(op: memref.CopyOp) -> None:
     source, target = op.source.type, op.destination.type
     assert isinstance(source, MemRefType) and isinstance(target, MemRefType)
@@ -134,10 +144,12 @@ class ConvertLinalgToAffine(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         targets: list[Operation] = [
-            o for o in op.walk() if isinstance(o, LinalgStructuredOperation | memref.CopyOp)
+            o for o in op.walk() if isinstance(o, LinalgStructuredOperation | memref.CopyOp | AttentionOp)
         ]
         for target in targets:
-            if isinstance(target, memref.CopyOp):
+            if isinstance(target, AttentionOp):
+                lower_kernel(target)
+            elif isinstance(target, memref.CopyOp):
                 lower_copy(target)
             elif isinstance(target, LinalgStructuredOperation):
                 lower_structured_op(target)

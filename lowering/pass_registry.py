@@ -15,6 +15,7 @@ from xdsl.transforms.common_subexpression_elimination import CommonSubexpression
 from xdsl.transforms.dead_code_elimination import DeadCodeElimination
 
 from nnopt.lowering.bufferize import Bufferize
+from nnopt.lowering.convert_attention_to_kernel import ConvertAttentionToKernel
 from nnopt.lowering.convert_graph_to_linalg import ConvertGraphToLinalg
 from nnopt.lowering.convert_linalg_to_affine import ConvertLinalgToAffine
 from nnopt.lowering.linalg_strategies import LinalgStrategies
@@ -41,6 +42,7 @@ def register_pass(pass_type: type[ModulePass]) -> type[ModulePass]:
 
 for _pass in (
     ConvertGraphToLinalg,
+    ConvertAttentionToKernel,
     Bufferize,
     ConvertLinalgToAffine,
     LinalgStrategies,

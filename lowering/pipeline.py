@@ -74,6 +74,7 @@ class DefaultPipeline(NamedPipeline):
 
     def steps(self) -> list[str]:
         return [
+            "convert-attention-to-kernel",
             "convert-graph-to-linalg",
             "bufferize",
             f"linalg-strategies{{target={self.target}}}",
@@ -95,7 +96,10 @@ def _has_tensors(module: ModuleOp) -> bool:
 
 
 def _has_linalg(module: ModuleOp) -> bool:
-    return any(isinstance(op, LinalgStructuredOperation | CopyOp) for op in module.walk())
+    return any(
+        isinstance(op, LinalgStructuredOperation | CopyOp) or op.dialect_name() == "kernel"
+        for op in module.walk()
+    )
 
 
 _CONVERSIONS = (
