@@ -4,13 +4,14 @@
     exe = nnopt.compile(open("examples/mlp.mlir").read())
     y = exe(x, w, b)
     module = nnopt.tc("def mm(A: f32[4,8], B: f32[8,16]) -> C { C[i,j] += A[i,k] * B[k,j] }")
+    exe = nnopt.compile(nnopt.import_onnx("model.onnx"))
 
 Levels: graph -> linalg on tensors -> memrefs -> affine loops -> C.
 """
 
 from nnopt.compiler import compile
 from nnopt.executable import CompiledFunction, Executable
-from nnopt.frontends import tc
+from nnopt.frontends import import_onnx, tc
 from nnopt.runtime.calling import ArgumentError, KernelError
 from nnopt.support.diagnostics import CompileError
 
@@ -21,5 +22,6 @@ __all__ = [
     "Executable",
     "KernelError",
     "compile",
+    "import_onnx",
     "tc",
 ]

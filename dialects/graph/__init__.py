@@ -37,8 +37,10 @@ from nnopt.dialects.graph.convolution import Conv2dNchwcOp, Conv2dOp
 from nnopt.dialects.graph.data_movement import ConcatOp, FlattenOp, PadOp, ReshapeOp, TransposeOp
 from nnopt.dialects.graph.elementwise import (
     BINARY_OPS,
+    CONVERSION_OPS,
     UNARY_OPS,
     AddOp,
+    CastOp,
     ClipOp,
     DivOp,
     ErfOp,
@@ -71,6 +73,7 @@ GRAPH_OPS: Sequence[type[IRDLOperation]] = (
     GemmOp,
     *BINARY_OPS,
     *UNARY_OPS,
+    *CONVERSION_OPS,
     Conv2dOp,
     MaxPoolOp,
     AvgPoolOp,
@@ -102,6 +105,7 @@ __all__ = [
     "AttentionOp",
     "AvgPoolOp",
     "BatchNormOp",
+    "CastOp",
     "ClipOp",
     "ConcatOp",
     "ConstantOp",

@@ -131,6 +131,18 @@ evaluates(graph.GeluOp)(_gelu)
 evaluates(graph.ClipOp)(_clip)
 
 
+@evaluates(graph.CastOp)
+def _cast(op: Operation, x: Sequence[np.ndarray]) -> np.ndarray:
+    """i1 is a boolean (0.0 or 1.0); other integers and floats keep their value."""
+    assert isinstance(op, graph.CastOp)
+    source = op.operands[0].type
+    assert isinstance(source, TensorType)
+    element = source.get_element_type()
+    if getattr(getattr(element, "width", None), "data", None) == 1:
+        return (x[0] != 0).astype(np.float64)
+    return x[0].astype(np.float64)
+
+
 @evaluates(graph.ConstantOp)
 def _constant(op: Operation, x: Sequence[np.ndarray]) -> np.ndarray:
     assert isinstance(op, graph.ConstantOp)

@@ -275,6 +275,14 @@ func.func @fused_arguments(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+func.func @cast_unsigned(%a: tensor<3xui32>) -> tensor<3xf32> {
+  // expected-error @+1 {{input must hold signless integers or floats, got ui32}}
+  %c = graph.cast %a : (tensor<3xui32>) -> tensor<3xf32>
+  func.return %c : tensor<3xf32>
+}
+
+// -----
+
 func.func @fused_yield(%x: tensor<4xf32>) -> tensor<8xf32> {
   // expected-error @+1 {{graph.yield must yield one value of the result type tensor<8xf32>, got tensor<4xf32>}}
   %y = graph.fused %x : (tensor<4xf32>) -> tensor<8xf32> {
@@ -333,4 +341,12 @@ func.func @conv_nchwc_channels(%x: tensor<1x2x8x8x16xf32>, %w: tensor<2x2x3x3x8x
   // expected-error @+1 {{weight input channels 2x8 differ from the input's 2x16}}
   %y = graph.conv2d_nchwc %x, %w : (tensor<1x2x8x8x16xf32>, tensor<2x2x3x3x8x16xf32>) -> tensor<1x2x6x6x16xf32>
   func.return %y : tensor<1x2x6x6x16xf32>
+}
+
+// -----
+
+func.func @cast_changes_shape(%a: tensor<3xi1>) -> tensor<4xf32> {
+  // expected-error @+1 {{result type tensor<4xf32> does not match the inferred type tensor<3xf32>}}
+  %c = graph.cast %a : (tensor<3xi1>) -> tensor<4xf32>
+  func.return %c : tensor<4xf32>
 }
