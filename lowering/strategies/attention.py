@@ -5,11 +5,11 @@ query rows, the key blocks of Bc keys are visited once, keeping per row the
 running maximum m, the running sum l and the unnormalised output acc:
 
     for b, h (parallel):
-      kt[d, j] = k[b, h / G, j, d]
+      kt[j / Bc, d, j % Bc] = k[b, h / G, j, d]
       for i0 step Br:
         m = -inf, l = 0, acc = 0
         for j0 step Bc (causal: only blocks with a visible key):
-          s[r, c]  = sum_d q[b, h, i0 + r, d] * kt[d, j0 + c]     # micro-kernel over (r, c)
+          s[r, c]  = sum_d q[b, h, i0 + r, d] * kt[j0 / Bc, d, c]  # micro-kernel over (r, c)
           s       = s * scale (+ mask), -inf above the causal diagonal
           mn[r]   = max(m[r], max_c s[r, c])
           s[r, c] = exp(s[r, c] - mn[r]);  rs[r] = sum_c s[r, c]
@@ -76,7 +76,10 @@ def emit_flash_attention(op: AttentionOp) -> None:
 
     with b.loop(0, batch, name="b") as bi, b.loop(0, heads, name="h", attributes=[PARALLEL]) as hi:
         kv = hi // group if group > 1 else hi
-        kt_alloc = memref.AllocOp.get(f32, 64, [depth, lk])
+        key_blocks = -(-lk // bc)
+        # K^T by key block: kt[j / Bc, d, j % Bc], so a block's scores read one
+        # contiguous tile (rows of a plain [D, Lk] K^T would share few cache sets)
+        kt_alloc = memref.AllocOp.get(f32, 64, [key_blocks, depth, bc])
         b.insert(kt_alloc)
         kt = kt_alloc.memref
         kt.name_hint = "kt"
@@ -88,7 +91,7 @@ def emit_flash_attention(op: AttentionOp) -> None:
         rs = alloca([br], "row_sum")
         al = alloca([br], "alpha")
         with b.loop(0, lk, name="j") as j, b.loop(0, depth, name="d") as d:
-            b.store(b.load(op.key, [bi, kv, j, d]), kt, [d, j])
+            b.store(b.load(op.key, [bi, kv, j, d]), kt, [j // bc, d, j % bc])
 
         zero = b.constant(0.0, f32)
         minus_inf = b.constant(-math.inf, f32)
@@ -99,7 +102,7 @@ def emit_flash_attention(op: AttentionOp) -> None:
                 b.store(zero, s, [r, c])
                 with b.loop(0, depth, name="d") as d:
                     x = b.load(op.query, [bi, hi, i0 + r, d])
-                    y = b.load(kt, [d, j0 + c])
+                    y = b.load(kt, [j0 // bc, d, c])
                     b.store(b.compute(arith.AddfOp, b.load(s, [r, c]), b.compute(arith.MulfOp, x, y)), s, [r, c])
             with b.loop(0, rows, name="r") as r, b.loop(0, cols, name="c") as c:
                 value = b.compute(arith.MulfOp, b.load(s, [r, c]), scale_value)

@@ -10,10 +10,10 @@
 // FLASH-LABEL: func.func @causal
 // FLASH:     affine.for %b = 0 to 1 {
 // FLASH-NEXT:  affine.for %h = 0 to 2 {
-// FLASH:         %kt = memref.alloc() {alignment = 64 : i64} : memref<8x16xf32>
-// FLASH:         affine.store %{{.*}}, %kt[%d, %j] : memref<8x16xf32>
+// FLASH:         %kt = memref.alloc() {alignment = 64 : i64} : memref<1x8x16xf32>
+// FLASH:         affine.store %{{.*}}, %kt[%j floordiv 16, %d, %j mod 16] : memref<1x8x16xf32>
 // FLASH:         affine.for %c = 0 to 16 {
-// FLASH:           affine.load %kt[%d_1, %j0 + %c] : memref<8x16xf32>
+// FLASH:           affine.load %kt[%j0 floordiv 16, %d_1, %c] : memref<1x8x16xf32>
 // FLASH:         } {nnopt.simd}
 // FLASH:         affine.for %c_2 = max affine_map<(d0, d1, d2) -> (0, (((d0 + d1) + (d2 * -1)) + 1))>(%i0, %r_{{[0-9]+}}, %j0) to 16 {
 // FLASH:           math.exp
