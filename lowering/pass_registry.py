@@ -24,6 +24,7 @@ from nnopt.passes.affine_scalar_replace import AffineScalarReplace
 from nnopt.passes.affine_unroll_jam import AffineUnrollJam
 from nnopt.passes.affine_vectorize import AffineVectorize
 from nnopt.passes.graph.graph_constant_fold import GraphConstantFold
+from nnopt.passes.graph.graph_conv_strategy import GraphConvStrategy
 from nnopt.passes.graph.graph_fold_batch_norm import GraphFoldBatchNorm
 from nnopt.passes.graph.graph_fuse_epilogue import GraphFuseEpilogue
 from nnopt.passes.graph.graph_layout_nchwc import GraphLayoutNchwc
@@ -59,6 +60,7 @@ for _pass in (
     AffineUnrollJam,
     AffineRegisterBlock,
     GraphConstantFold,
+    GraphConvStrategy,
     GraphFoldBatchNorm,
     GraphFuseEpilogue,
     GraphLayoutNchwc,

@@ -83,6 +83,7 @@ class DefaultPipeline(NamedPipeline):
             graph_steps.append("graph-fuse-epilogue")
         return [
             *graph_steps,
+            f"graph-conv-strategy{{target={self.target}}}",
             "convert-attention-to-kernel",
             "convert-graph-to-linalg",
             "bufferize",

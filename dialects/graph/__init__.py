@@ -33,7 +33,7 @@ from nnopt.dialects.graph.base import (
     GraphOp,
     static_float_tensor,
 )
-from nnopt.dialects.graph.convolution import Conv2dNchwcOp, Conv2dOp
+from nnopt.dialects.graph.convolution import Conv2dNchwcOp, Conv2dOp, Im2colOp
 from nnopt.dialects.graph.data_movement import ConcatOp, FlattenOp, PadOp, ReshapeOp, TransposeOp
 from nnopt.dialects.graph.elementwise import (
     BINARY_OPS,
@@ -93,6 +93,7 @@ GRAPH_OPS: Sequence[type[IRDLOperation]] = (
     FusedOp,
     LayoutOp,
     Conv2dNchwcOp,
+    Im2colOp,
 )
 """Every graph op; each has a lowering to linalg."""
 
@@ -123,6 +124,7 @@ __all__ = [
     "GlobalAvgPoolOp",
     "Graph",
     "GraphOp",
+    "Im2colOp",
     "LayerNormOp",
     "Layout",
     "LayoutOp",

@@ -143,3 +143,41 @@ class Conv2dNchwcOp(GraphOp):
             spatial, kernel, ints(self.strides), ints(self.pads), ints(self.dilations)
         )
         return TensorType(self.element_type(), (n, f_blocks, *out, f_block))
+
+
+@irdl_op_definition
+class Im2colOp(GraphOp):
+    """Sliding windows of an NCHW input laid out as columns, for convolution as a matmul.
+
+    result[n, (c * KH + kh) * KW + kw, oh * OW + ow] = x_padded[n, c, oh * s + kh * d, ow * s + kw * d]:
+    a conv2d with weight w is then `matmul(reshape(w, [F, C * KH * KW]), im2col(x))`.
+    `kernel_shape` is [KH, KW]; `strides`, `pads` and `dilations` are those of
+    graph.conv2d (same defaults).
+
+        %cols = graph.im2col %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x36x64xf32>
+    """
+
+    name = "graph.im2col"
+
+    input = operand_def(TensorF)
+    result = result_def(TensorF)
+
+    kernel_shape = prop_def(DenseArrayBase.constr(i64))
+    strides = prop_def(DenseArrayBase.constr(i64), default_value=int_array([1, 1]))
+    pads = prop_def(DenseArrayBase.constr(i64), default_value=int_array([0, 0, 0, 0]))
+    dilations = prop_def(DenseArrayBase.constr(i64), default_value=int_array([1, 1]))
+
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` functional-type(operands, results)"
+
+    def infer_result_type(self) -> TensorType[AnyFloat]:
+        x = shape_of(self.input, "input")
+        kernel = ints(self.kernel_shape)
+        if len(x) != 4 or len(kernel) != 2:
+            raise VerifyException(
+                f"im2col takes a 4-D NCHW input and a 2-D kernel_shape, got "
+                f"{format_shape(x)} and {format_shape(kernel)}"
+            )
+        n, c, *spatial = x
+        out = window_output_shape(spatial, kernel, ints(self.strides), ints(self.pads), ints(self.dilations))
+        return TensorType(self.element_type(), (n, c * kernel[0] * kernel[1], out[0] * out[1]))

@@ -34,6 +34,7 @@ from xdsl.ir.affine import AffineExpr, AffineMap
 
 from nnopt.dialects import graph
 from nnopt.dialects.graph.base import integer, ints
+from nnopt.dialects.shapes import window_output_shape
 from nnopt.lowering.graph_lowerings import lowers
 from nnopt.lowering.graph_lowerings.linear import multiply_accumulate
 from nnopt.lowering.structured import StructuredBuilder, window_exprs
@@ -93,3 +94,29 @@ def _conv2d_nchwc(op: graph.Conv2dNchwcOp, s: StructuredBuilder) -> Sequence[SSA
     ]
     iterators = ["parallel"] * 5 + ["reduction"] * 4
     return s.generic([padded, op.weight], [init], maps, iterators, multiply_accumulate)
+
+
+@lowers(graph.Im2colOp)
+def _im2col(op: graph.Im2colOp, s: StructuredBuilder) -> Sequence[SSAValue]:
+    """Copy each window position to its column: loops (n, c, kh, kw, oh, ow) over a
+    [N, C, KH, KW, OH, OW] tensor, then a reshape (a view) to [N, C*KH*KW, OH*OW]."""
+    result_type = op.result.type
+    assert isinstance(result_type, TensorType)
+    pads = ints(op.pads)
+    kh, kw = ints(op.kernel_shape)
+    n, c = _shape(op.input)[:2]
+    oh_ow = result_type.get_shape()[2]
+    padded = s.pad(op.input, [0, 0, *pads[:2]], [0, 0, *pads[2:]], 0.0)
+    out_w = _window_width(op)
+    windows_type = TensorType(result_type.element_type, [n, c, kh, kw, oh_ow // out_w, out_w])
+    d = AffineExpr.dimension
+    spatial = window_exprs((4, 5), (2, 3), ints(op.strides), ints(op.dilations))
+    maps = [AffineMap(6, 0, (d(0), d(1), *spatial)), AffineMap.identity(6)]
+    windows = s.generic([padded], [s.empty(windows_type)], maps, ["parallel"] * 6, lambda b, v: [v[0]])[0]
+    return [s.reshape(windows, result_type.get_shape())]
+
+
+def _window_width(op: graph.Im2colOp) -> int:
+    """The output width OW of the convolution the columns are for."""
+    h, w = _shape(op.input)[2:]
+    return window_output_shape((h, w), ints(op.kernel_shape), ints(op.strides), ints(op.pads), ints(op.dilations))[1]

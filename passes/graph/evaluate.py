@@ -216,6 +216,24 @@ def _conv2d(op: Operation, x: Sequence[np.ndarray]) -> np.ndarray:
     )
 
 
+@evaluates(graph.Im2colOp)
+def _im2col(op: Operation, x: Sequence[np.ndarray]) -> np.ndarray:
+    """Columns of sliding windows: [N, C*KH*KW, OH*OW]."""
+    assert isinstance(op, graph.Im2colOp)
+    kh, kw = ints(op.kernel_shape)
+    (sh, sw), (dh, dw), pads = ints(op.strides), ints(op.dilations), ints(op.pads)
+    padded = np.pad(x[0], ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    n, c = padded.shape[:2]
+    oh = (padded.shape[2] - dh * (kh - 1) - 1) // sh + 1
+    ow = (padded.shape[3] - dw * (kw - 1) - 1) // sw + 1
+    windows = [
+        padded[:, :, i * dh : i * dh + sh * oh : sh, j * dw : j * dw + sw * ow : sw]
+        for i in range(kh)
+        for j in range(kw)
+    ]
+    return np.stack(windows, axis=2).reshape(n, c * kh * kw, oh * ow)
+
+
 def relayout(x: np.ndarray, source: str, target: str, target_shape: Sequence[int]) -> np.ndarray:
     """`x`, laid out as `source`, in the `target` layout (see graph.layout)."""
     index = list(np.indices(tuple(target_shape), sparse=True))

@@ -350,3 +350,11 @@ func.func @cast_changes_shape(%a: tensor<3xi1>) -> tensor<4xf32> {
   %c = graph.cast %a : (tensor<3xi1>) -> tensor<4xf32>
   func.return %c : tensor<4xf32>
 }
+
+// -----
+
+func.func @im2col_kernel(%x: tensor<1x4x8x8xf32>) -> tensor<1x36x16xf32> {
+  // expected-error @+1 {{im2col takes a 4-D NCHW input and a 2-D kernel_shape, got 1x4x8x8 and 3}}
+  %c = graph.im2col %x {kernel_shape = array<i64: 3>} : (tensor<1x4x8x8xf32>) -> tensor<1x36x16xf32>
+  func.return %c : tensor<1x36x16xf32>
+}

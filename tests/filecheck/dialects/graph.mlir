@@ -202,3 +202,12 @@ func.func @cast(%m: tensor<2x3xi1>, %n: tensor<4xi64>) -> (tensor<2x3xf32>, tens
   %g = graph.cast %n : (tensor<4xi64>) -> tensor<4xf64>
   func.return %f, %g : tensor<2x3xf32>, tensor<4xf64>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @im2col
+// CHECK: graph.im2col %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x36x16xf32>
+func.func @im2col(%x: tensor<1x4x8x8xf32>) -> tensor<1x36x16xf32> {
+  %c = graph.im2col %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x36x16xf32>
+  func.return %c : tensor<1x36x16xf32>
+}
