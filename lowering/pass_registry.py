@@ -17,6 +17,7 @@ from xdsl.transforms.dead_code_elimination import DeadCodeElimination
 from nnopt.lowering.bufferize import Bufferize
 from nnopt.lowering.convert_graph_to_linalg import ConvertGraphToLinalg
 from nnopt.lowering.convert_linalg_to_affine import ConvertLinalgToAffine
+from nnopt.passes.poly_schedule import PolySchedule
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -38,6 +39,7 @@ for _pass in (
     ConvertGraphToLinalg,
     Bufferize,
     ConvertLinalgToAffine,
+    PolySchedule,
     CanonicalizePass,
     CommonSubexpressionElimination,
     DeadCodeElimination,

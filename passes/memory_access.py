@@ -3,6 +3,7 @@
     reads, writes = memory_access(op)      # ([%A], [%C]) for affine.store %v, %C[...]
     view_source(op)                        # %A for memref.expand_shape %A ...
     root_buffer(value)                     # follows views back to the allocation/argument
+    memref_layout(memref<4x8xf32>)         # ((8, 1), 0): element strides and offset
 
 Used by the C emitter (const-qualified read-only arguments), bufferization checks
 and the polyhedral SCoP extraction. An op with memref operands that is not listed
@@ -12,9 +13,11 @@ here is treated as reading and writing all of them.
 from __future__ import annotations
 
 from xdsl.dialects import affine, memref, vector
-from xdsl.dialects.builtin import MemRefType
+from xdsl.dialects.builtin import MemRefType, NoneAttr, StridedLayoutAttr
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from nnopt.support.diagnostics import CompileError
 
 VIEW_OPS: tuple[type[Operation], ...] = (
     memref.SubviewOp,
@@ -73,3 +76,25 @@ def written_roots(scope: Operation) -> set[SSAValue]:
         for value in memory_access(op)[1]:
             written.add(root_buffer(value))
     return written
+
+
+def memref_layout(type_: MemRefType[Attribute]) -> tuple[tuple[int, ...], int]:
+    """Element strides and offset of a memref with static layout."""
+    shape = type_.get_shape()
+    if any(d < 0 for d in shape):
+        raise CompileError(f"memref {type_} has a dynamic shape; only static shapes are supported")
+    layout = type_.layout
+    if isinstance(layout, NoneAttr):
+        strides: list[int] = []
+        running = 1
+        for size in reversed(shape):
+            strides.append(running)
+            running *= size
+        return tuple(reversed(strides)), 0
+    if isinstance(layout, StridedLayoutAttr):
+        strides_opt = layout.get_strides()
+        offset = layout.get_offset()
+        if offset is None or any(s is None for s in strides_opt):
+            raise CompileError(f"memref {type_} has a dynamic layout; only static layouts are supported")
+        return tuple(s for s in strides_opt if s is not None), offset
+    raise CompileError(f"memref {type_} has a layout nn-opt does not support")

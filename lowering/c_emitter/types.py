@@ -17,13 +17,14 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntegerType,
     MemRefType,
-    NoneAttr,
-    StridedLayoutAttr,
     VectorType,
 )
 from xdsl.ir import Attribute
 
+from nnopt.passes.memory_access import memref_layout
 from nnopt.support.diagnostics import CompileError
+
+__all__ = ["c_type", "element_c_type", "float_literal", "int_literal", "memref_layout", "memref_size", "scalar_literal", "unsigned_c_type"]
 
 _INT_TYPES = {1: "bool", 8: "int8_t", 16: "int16_t", 32: "int32_t", 64: "int64_t"}
 _UINT_TYPES = {1: "bool", 8: "uint8_t", 16: "uint16_t", 32: "uint32_t", 64: "uint64_t"}
@@ -90,28 +91,6 @@ def scalar_literal(value: float | int, type_: Attribute) -> str:
     if isinstance(type_, AnyFloat):
         return float_literal(float(value), type_)
     return int_literal(int(value), type_)
-
-
-def memref_layout(type_: MemRefType[Attribute]) -> tuple[tuple[int, ...], int]:
-    """Element strides and offset of a memref with static layout."""
-    shape = type_.get_shape()
-    if any(d < 0 for d in shape):
-        raise CompileError(f"memref {type_} has a dynamic shape; only static shapes are supported")
-    layout = type_.layout
-    if isinstance(layout, NoneAttr):
-        strides: list[int] = []
-        running = 1
-        for size in reversed(shape):
-            strides.append(running)
-            running *= size
-        return tuple(reversed(strides)), 0
-    if isinstance(layout, StridedLayoutAttr):
-        strides_opt = layout.get_strides()
-        offset = layout.get_offset()
-        if offset is None or any(s is None for s in strides_opt):
-            raise CompileError(f"memref {type_} has a dynamic layout; only static layouts are supported")
-        return tuple(s for s in strides_opt if s is not None), offset
-    raise CompileError(f"memref {type_} has a layout the C emitter does not support")
 
 
 def memref_size(type_: MemRefType[Attribute]) -> int:

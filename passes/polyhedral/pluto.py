@@ -1,0 +1,465 @@
+"""Pluto's scheduling algorithm (Bondhugula et al., PLDI 2008) on islpy.
+
+    tree = PlutoScheduler(scop, deps, PlutoOptions(fuse="nn")).schedule()
+
+For the statements of a group it finds hyperplanes φ_S(x) = c_S · x + c_S0 one
+row at a time. For every dependence S -> T still live,
+
+* legality:  φ_T(t) - φ_S(s) ≥ 0 on the dependence polyhedron,
+* bounding:  u · n + w - (φ_T(t) - φ_S(s)) ≥ 0 (n: parameters) for flow
+  dependences, so that lexmin(u, w, ...) keeps dependent iterations close.
+
+Both are linearised by the affine form of Farkas' lemma: isl computes the
+cone of valid coefficients of a polyhedron directly (`Set.coefficients`), and
+the coefficients of our unknowns are its preimage under a linear map. The
+unknowns are bounded (0 ≤ c ≤ max-coefficient, 0 ≤ c0 ≤ max-shift) and each
+new row must be linearly independent of the statement's earlier rows (Pluto's
+orthogonal-subspace constraints). The integer lexmin of
+(u, w, Σc, per statement c_m .. c_1, c0) picks the row: no dependence
+distance if possible, then no skew, then the original loop order.
+
+Rows found against the same live dependences form a permutable band. When a
+statement has all its rows, the band ends and the group is split (statements
+that are done go into a sequence with the others, in dependence order). When
+no row exists, the group's strongly connected components are clustered
+(fusion) and put in a sequence; the policy decides which components may be
+fused:
+
+* `nofuse`    each SCC alone (Pluto's --nofuse)
+* `smartfuse` only SCCs of the same dimensionality (Pluto's default)
+* `maxfuse`   any SCCs along a dependence, with constant shifts
+* `nn`        any SCCs along a dependence, without constant shifts between
+              them (conv + bias + ReLU, attention rows); shifts stay allowed
+              inside a cycle, which stencils need for time skewing.
+
+A group that cannot be scheduled raises SchedulingFailed; running past the
+time budget or an ILP's isl operation budget raises BudgetExceeded.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import islpy as isl
+
+from nnopt.passes.polyhedral.dependences import Dependences
+from nnopt.passes.polyhedral.isl_support import (
+    BudgetExceeded,
+    integer_basic_set,
+    operation_budget,
+    point_values,
+)
+from nnopt.passes.polyhedral.linear_algebra import null_space, rank
+from nnopt.passes.polyhedral.schedule_tree import Band, Leaf, Node, Row, Sequence, rows_union_map
+from nnopt.passes.polyhedral.scop import Scop
+
+FUSION_POLICIES = ("nofuse", "smartfuse", "maxfuse", "nn")
+
+
+class SchedulingFailed(Exception):
+    """No legal schedule was found for a group of statements."""
+
+
+@dataclass(frozen=True)
+class PlutoOptions:
+    fuse: str = "nn"
+    max_shift: int = 1
+    max_coefficient: int = 4
+    time_budget: float = 10.0
+    """Seconds for the whole SCoP."""
+    max_operations: int = 50_000_000
+    """isl operations allowed for one integer program."""
+
+
+@dataclass
+class Live:
+    """Dependence relations not yet satisfied by outer bands or sequences."""
+
+    validity: isl.UnionMap
+    proximity: isl.UnionMap
+    conflicts: isl.UnionMap
+
+    def restrict(self, domain: isl.UnionSet) -> Live:
+        def cut(relation: isl.UnionMap) -> isl.UnionMap:
+            return relation.intersect_domain(domain).intersect_range(domain)
+
+        return Live(cut(self.validity), cut(self.proximity), cut(self.conflicts))
+
+    def keep(self, same: isl.UnionMap) -> Live:
+        return Live(
+            self.validity.intersect(same).coalesce(),
+            self.proximity.intersect(same).coalesce(),
+            self.conflicts.intersect(same).coalesce(),
+        )
+
+
+def split_maps(relation: isl.UnionMap) -> list[isl.Map]:
+    pieces: list[isl.Map] = []
+    relation.foreach_map(pieces.append)
+    return [p for p in pieces if not p.is_empty()]
+
+
+def endpoints(relation: isl.Map) -> tuple[str, str]:
+    return relation.get_tuple_name(isl.dim_type.in_), relation.get_tuple_name(isl.dim_type.out)
+
+
+class _Layout:
+    """The unknowns of one integer program: [u.., w, tot, per statement c_m..c_1, c0]."""
+
+    def __init__(self, names: list[str], dims: dict[str, int], num_params: int) -> None:
+        self.names = names
+        self.dims = dims
+        self.variables = [f"u{p}" for p in range(num_params)] + ["w", "tot"]
+        for name in names:
+            self.variables += [self.coefficient(name, k) for k in reversed(range(dims[name]))]
+            self.variables.append(self.constant(name))
+        self.position = {v: i for i, v in enumerate(self.variables)}
+
+    @staticmethod
+    def coefficient(name: str, k: int) -> str:
+        return f"{name}_c{k}"
+
+    @staticmethod
+    def constant(name: str) -> str:
+        return f"{name}_k"
+
+    @property
+    def tuple_text(self) -> str:
+        return "[" + ", ".join(self.variables) + "]"
+
+    def decode(self, values: list[int]) -> dict[str, Row]:
+        rows: dict[str, Row] = {}
+        for name in self.names:
+            coefficients = tuple(values[self.position[self.coefficient(name, k)]] for k in range(self.dims[name]))
+            rows[name] = Row(coefficients, values[self.position[self.constant(name)]])
+        return rows
+
+
+class PlutoScheduler:
+    def __init__(self, scop: Scop, deps: Dependences, options: PlutoOptions) -> None:
+        if options.fuse not in FUSION_POLICIES:
+            raise ValueError(f"unknown fusion policy '{options.fuse}' (one of {', '.join(FUSION_POLICIES)})")
+        self.scop = scop
+        self.deps = deps
+        self.options = options
+        self.ctx = scop.ctx
+        self.dims = {s.name: s.depth for s in scop.statements}
+        self.order = {s.name: s.position for s in scop.statements}
+        self.found: dict[str, list[tuple[int, ...]]] = {s.name: [] for s in scop.statements}
+        self.deadline = time.monotonic() + options.time_budget
+        self.cyclic: set[str] = set()
+        self.ilps = 0
+        self._coefficients: dict[str, isl.BasicSet] = {}
+        self._nonnegative_params = isl.Set.read_from_str(
+            self.ctx,
+            "[" + ", ".join(scop.params.names) + "] -> { : "
+            + (" and ".join(f"{p} >= 0" for p in scop.params.names) or "true")
+            + " }",
+        )
+
+    # -- entry ------------------------------------------------------------------------------
+
+    def schedule(self) -> Node:
+        names = [s.name for s in self.scop.statements]
+        live = Live(self.deps.validity, self.deps.proximity, self.deps.conflicts)
+        return self._group(names, live)
+
+    def _full(self, name: str) -> bool:
+        return rank(self.found[name]) >= self.dims[name]
+
+    def _domain(self, names: list[str]) -> isl.UnionSet:
+        result = isl.UnionSet.empty(self.scop.context.get_space())
+        for name in names:
+            result = result.union(isl.UnionSet.from_set(self.scop.statement(name).domain))
+        return result
+
+    # -- groups -----------------------------------------------------------------------------
+
+    def _group(self, names: list[str], live: Live) -> Node:
+        nonfull = [n for n in names if not self._full(n)]
+        sccs = self._sccs(names, live.validity)
+        if not nonfull:
+            if any(len(c) > 1 for c in sccs):
+                raise SchedulingFailed(f"statements {', '.join(names)} depend on each other at the same point")
+            return self._sequence(sccs, live) if len(sccs) > 1 else Leaf()
+        if len(nonfull) < len(names):
+            return self._split_done(sccs, live)
+        for component in sccs:
+            if len(component) > 1:
+                self.cyclic.update(component)
+        if len(sccs) == 1 or self._may_fuse(sccs):
+            band = self._band(names, live)
+            if band is not None:
+                return band
+            if len(sccs) == 1:
+                raise SchedulingFailed(f"no legal hyperplane for {', '.join(names)}")
+        return self._sequence(self._cluster(sccs, live), live)
+
+    def _sequence(self, parts: list[list[str]], live: Live) -> Node:
+        children: list[tuple[list[str], Node]] = []
+        for part in parts:
+            children.append((part, self._group(part, live.restrict(self._domain(part)))))
+        return Sequence(children)
+
+    def _split_done(self, sccs: list[list[str]], live: Live) -> Node:
+        """Statements with all their rows go alone; runs of the others stay together."""
+        parts: list[list[str]] = []
+        for component in sccs:
+            done = all(self._full(n) for n in component)
+            if not done and parts and not all(self._full(n) for n in parts[-1]):
+                parts[-1] = parts[-1] + component
+            else:
+                parts.append(list(component))
+        return self._sequence(parts, live)
+
+    def _may_fuse(self, components: list[list[str]]) -> bool:
+        policy = self.options.fuse
+        if policy == "nofuse":
+            return len(components) <= 1
+        if policy == "smartfuse":
+            return len({self.dims[n] for c in components for n in c}) <= 1
+        return True
+
+    # -- dependence graph -------------------------------------------------------------------
+
+    def _edges(self, relation: isl.UnionMap) -> list[tuple[str, str]]:
+        edges = {endpoints(m) for m in split_maps(relation)}
+        return sorted(edges, key=lambda e: (self.order[e[0]], self.order[e[1]]))
+
+    def _sccs(self, names: list[str], relation: isl.UnionMap) -> list[list[str]]:
+        """Strongly connected components in topological order (program order breaks ties)."""
+        successors: dict[str, set[str]] = {n: set() for n in names}
+        for source, target in self._edges(relation):
+            if source in successors and target in successors and source != target:
+                successors[source].add(target)
+        components = _tarjan(sorted(names, key=self.order.__getitem__), successors)
+        return self._topological([sorted(c, key=self.order.__getitem__) for c in components], successors)
+
+    def _topological(self, parts: list[list[str]], successors: dict[str, set[str]]) -> list[list[str]]:
+        owner = {n: k for k, part in enumerate(parts) for n in part}
+        indegree = [0] * len(parts)
+        part_successors: list[set[int]] = [set() for _ in parts]
+        for source, targets in successors.items():
+            for target in targets:
+                a, b = owner[source], owner[target]
+                if a != b and b not in part_successors[a]:
+                    part_successors[a].add(b)
+                    indegree[b] += 1
+        ready = [k for k in range(len(parts)) if indegree[k] == 0]
+        ordered: list[list[str]] = []
+        while ready:
+            ready.sort(key=lambda k: min(self.order[n] for n in parts[k]))
+            k = ready.pop(0)
+            ordered.append(parts[k])
+            for successor in part_successors[k]:
+                indegree[successor] -= 1
+                if indegree[successor] == 0:
+                    ready.append(successor)
+        if len(ordered) != len(parts):
+            raise SchedulingFailed("the statement groups depend on each other cyclically")
+        return ordered
+
+    def _cluster(self, sccs: list[list[str]], live: Live) -> list[list[str]]:
+        """Fuse components along dependences where the policy allows and a common row exists."""
+        clusters: list[list[str]] = [list(c) for c in sccs]
+        where = {n: k for k, c in enumerate(clusters) for n in c}
+        successors: dict[str, set[str]] = {n: set() for c in clusters for n in c}
+        for source, target in self._edges(live.validity):
+            if source in successors and target in successors and source != target:
+                successors[source].add(target)
+        if self.options.fuse != "nofuse":
+            for source, target in self._edges(live.validity.union(live.proximity)):
+                if source not in where or target not in where:
+                    continue
+                a, b = where[source], where[target]
+                if a == b:
+                    continue
+                merged = sorted(set(self._between(clusters, where, successors, a, b)))
+                members = [n for k in merged for n in clusters[k]]
+                if not self._may_fuse([clusters[k] for k in merged]):
+                    continue
+                if self._has_row(members, live.restrict(self._domain(members))):
+                    keep = merged[0]
+                    for k in merged[1:]:
+                        clusters[keep].extend(clusters[k])
+                        clusters[k] = []
+                    for n in clusters[keep]:
+                        where[n] = keep
+        remaining = [sorted(c, key=self.order.__getitem__) for c in clusters if c]
+        return self._topological(remaining, successors)
+
+    @staticmethod
+    def _between(
+        clusters: list[list[str]], where: dict[str, int], successors: dict[str, set[str]], a: int, b: int
+    ) -> list[int]:
+        """Clusters on some path from a to b (a and b included)."""
+        graph: dict[int, set[int]] = {}
+        for source, targets in successors.items():
+            for target in targets:
+                if where[source] != where[target]:
+                    graph.setdefault(where[source], set()).add(where[target])
+
+        def reach(start: int, edges: dict[int, set[int]]) -> set[int]:
+            seen, stack = {start}, [start]
+            while stack:
+                for nxt in edges.get(stack.pop(), ()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+            return seen
+
+        reverse: dict[int, set[int]] = {}
+        for source, targets in graph.items():
+            for target in targets:
+                reverse.setdefault(target, set()).add(source)
+        return sorted((reach(a, graph) & reach(b, reverse)) | {a, b})
+
+    # -- bands ------------------------------------------------------------------------------
+
+    def _band(self, names: list[str], live: Live) -> Band | None:
+        layout = _Layout(names, self.dims, len(self.scop.params))
+        base = self._constraints(layout, live)
+        rows: list[dict[str, Row]] = []
+        while not any(self._full(n) for n in names):
+            values = self._solve(layout, base)
+            if values is None:
+                break
+            row = layout.decode(values)
+            rows.append(row)
+            for name in names:
+                self.found[name].append(row[name].coefficients)
+        if not rows:
+            return None
+        band_map = rows_union_map(self.scop, rows)
+        coincident = [self._coincident(rows, k, live.conflicts) for k in range(len(rows))]
+        same = band_map.apply_range(band_map.reverse())
+        return Band(rows, self._group(names, live.keep(same)), True, coincident)
+
+    def _has_row(self, names: list[str], live: Live) -> bool:
+        layout = _Layout(names, self.dims, len(self.scop.params))
+        return self._solve(layout, self._constraints(layout, live)) is not None
+
+    def _coincident(self, rows: list[dict[str, Row]], k: int, conflicts: isl.UnionMap) -> bool:
+        member = rows_union_map(self.scop, [rows[k]])
+        distances = conflicts.apply_domain(member).apply_range(member)
+        if distances.is_empty():
+            return True
+        zero = isl.UnionSet.read_from_str(self.ctx, "[" + ", ".join(self.scop.params.names) + "] -> { [0] }")
+        return distances.deltas().is_subset(zero)
+
+    def _constraints(self, layout: _Layout, live: Live) -> isl.BasicSet:
+        """Legality and bounding constraints of every live dependence, over the unknowns."""
+        result = isl.BasicSet.universe(
+            isl.BasicSet.read_from_str(self.ctx, f"{{ {layout.tuple_text} }}").get_space()
+        )
+        for dep in split_maps(live.validity):
+            result = result.intersect(self._farkas(layout, dep, bounding=False))
+        for dep in split_maps(live.proximity):
+            result = result.intersect(self._farkas(layout, dep, bounding=True))
+        return result
+
+    def _farkas(self, layout: _Layout, dep: isl.Map, bounding: bool) -> isl.BasicSet:
+        source, target = endpoints(dep)
+        if bounding:
+            dep = dep.intersect_params(self._nonnegative_params)
+        cone = self._cone(dep)
+        num_params = dep.dim(isl.dim_type.param)
+        src_dims, dst_dims = self.dims[source], self.dims[target]
+        c, k = layout.coefficient, layout.constant
+        if bounding:
+            exprs = [f"w - {k(target)} + {k(source)}"]
+            exprs += [f"u{p}" for p in range(num_params)]
+            exprs += [c(source, d) for d in range(src_dims)]
+            exprs += [f"-{c(target, d)}" for d in range(dst_dims)]
+        else:
+            exprs = [f"{k(target)} - {k(source)}"]
+            exprs += ["0"] * num_params
+            exprs += [f"-{c(source, d)}" for d in range(src_dims)]
+            exprs += [c(target, d) for d in range(dst_dims)]
+        to_cone = isl.MultiAff.read_from_str(self.ctx, f"{{ {layout.tuple_text} -> [{', '.join(exprs)}] }}")
+        return cone.preimage_multi_aff(to_cone)
+
+    def _cone(self, dep: isl.Map) -> isl.BasicSet:
+        """Farkas coefficients of `dep`: [c_cst, c_params, c_source, c_target] valid on it."""
+        key = str(dep)
+        cached = self._coefficients.get(key)
+        if cached is None:
+            with operation_budget(self.ctx, self.options.max_operations):
+                cached = integer_basic_set(dep.wrap().coefficients().flatten().remove_redundancies())
+            self._coefficients[key] = cached
+        return cached
+
+    def _solve(self, layout: _Layout, base: isl.BasicSet) -> list[int] | None:
+        if time.monotonic() > self.deadline:
+            raise BudgetExceeded(f"scheduling took longer than {self.options.time_budget:g} s")
+        constraints = [f"u{p} >= 0" for p in range(len(self.scop.params))] + ["w >= 0"]
+        coefficient_names: list[str] = []
+        for name in layout.names:
+            coefficients = [layout.coefficient(name, d) for d in range(self.dims[name])]
+            coefficient_names += coefficients
+            constraints += [f"0 <= {v} <= {self.options.max_coefficient}" for v in coefficients]
+            constraints.append(f"0 <= {layout.constant(name)} <= {self._shift_bound(name)}")
+            constraints += self._independence(name, coefficients)
+        constraints.append(f"tot = {' + '.join(coefficient_names) or '0'}")
+        box = isl.BasicSet.read_from_str(self.ctx, f"{{ {layout.tuple_text} : {' and '.join(constraints)} }}")
+        self.ilps += 1
+        with operation_budget(self.ctx, self.options.max_operations):
+            problem = base.intersect(box)
+            if problem.is_empty():
+                return None
+            return point_values(problem.lexmin())
+
+    def _shift_bound(self, name: str) -> int:
+        if self.options.fuse == "nn" and name not in self.cyclic:
+            return 0
+        return self.options.max_shift
+
+    def _independence(self, name: str, coefficients: list[str]) -> list[str]:
+        """Pluto's constraints: a component in the orthogonal complement of earlier rows."""
+        basis = null_space(self.found[name], self.dims[name])
+        terms: list[str] = []
+        constraints: list[str] = []
+        for vector in basis:
+            sign = -1 if next(v for v in vector if v != 0) < 0 else 1
+            term = " + ".join(f"{sign * v}*{c}" for v, c in zip(vector, coefficients, strict=True) if v)
+            constraints.append(f"{term} >= 0")
+            terms.append(term)
+        if terms:
+            constraints.append(f"{' + '.join(terms)} >= 1")
+        return constraints
+
+
+def _tarjan(nodes: list[str], successors: dict[str, set[str]]) -> list[list[str]]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    counter = [0]
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(successors[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component: list[str] = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            components.append(component)
+
+    for node in nodes:
+        if node not in index:
+            visit(node)
+    return components

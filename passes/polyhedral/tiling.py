@@ -1,0 +1,235 @@
+"""Tiling, intra-tile permutation, SIMD marks and wavefronts on an isl schedule tree.
+
+    schedule = transform_bands(schedule, scop, BandOptions(tile=True, levels=1))
+
+Every permutable band, innermost first:
+
+1. Intra-tile order: the coincident member whose accesses are most often
+   unit-stride (`BandFacts.stride_score`) moves to the innermost position.
+2. Tiling: `band_tile` splits the band into tile loops (stepping by the tile
+   size) and point loops; sizes come from the option or the cache model.
+   With two levels the tile band is tiled again (L2 above L1).
+3. Full tiles are isolated (`isolate` AST option on the tile band): their point
+   loops get constant bounds, partial tiles keep min/max bounds.
+4. A band without any parallel member (a time-skewed stencil) gets a wavefront
+   on its tile loops: the first tile loop becomes t0 + t1, so the second one
+   runs in parallel.
+5. The innermost member, if every access is unit-stride or invariant along it,
+   is split off, sunk below inner loops (a conv's channel and kernel loops, a
+   matmul's k) with `band_sink`, and marked `simd`.
+
+Example: a 512^3 matmul's band (i, j) {init; (k) {update}} becomes tile loops
+(i, j) step 64, point loop i, and j sunk into the init and below k, marked simd.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import islpy as isl
+
+from nnopt.passes.polyhedral.band_facts import BandFacts, band_facts
+from nnopt.passes.polyhedral.cache_model import CacheModel, outer_tile_sizes_for, tile_sizes_for
+from nnopt.passes.polyhedral.codegen import SIMD_MARK
+from nnopt.passes.polyhedral.scop import Scop
+
+
+@dataclass(frozen=True)
+class BandOptions:
+    tile: bool = True
+    sizes: tuple[int, ...] = ()
+    """L1 tile sizes per band member (the last one repeats); empty: the cache model's."""
+    outer_sizes: tuple[int, ...] = ()
+    """L2 tile sizes (multiples of the L1 ones); empty: the cache model's when levels = 2."""
+    levels: int = 1
+    isolate: bool = True
+    simd: bool = True
+    wavefront: bool = True
+    cache: CacheModel = field(default_factory=CacheModel)
+
+
+def _band_paths(node: isl.ScheduleNode, path: list[int], out: list[list[int]]) -> None:
+    for k in range(node.n_children()):
+        _band_paths(node.child(k), [*path, k], out)
+    if node.get_type() == isl.schedule_node_type.band:
+        out.append(path)
+
+
+def _at(schedule: isl.Schedule, path: list[int]) -> isl.ScheduleNode:
+    node = schedule.get_root()
+    for k in path:
+        node = node.child(k)
+    return node
+
+
+def transform_bands(schedule: isl.Schedule, scop: Scop, options: BandOptions) -> isl.Schedule:
+    paths: list[list[int]] = []
+    _band_paths(schedule.get_root(), [], paths)
+    for path in paths:
+        node = _at(schedule, path)
+        if _under_simd_mark(node):
+            continue
+        schedule = _BandTransform(scop, options).apply(node).get_schedule()
+    return schedule
+
+
+def _under_simd_mark(node: isl.ScheduleNode) -> bool:
+    if not node.has_parent():
+        return False
+    parent = node.parent()
+    return parent.get_type() == isl.schedule_node_type.mark and parent.mark_get_id().get_name() == SIMD_MARK
+
+
+def _sizes(option: tuple[int, ...], members: int) -> list[int]:
+    return [option[min(k, len(option) - 1)] for k in range(members)]
+
+
+class _BandTransform:
+    def __init__(self, scop: Scop, options: BandOptions) -> None:
+        self.scop = scop
+        self.ctx = scop.ctx
+        self.options = options
+
+    def apply(self, node: isl.ScheduleNode) -> isl.ScheduleNode:
+        if not node.band_get_permutable() and node.band_n_member() > 1:
+            return node
+        facts = band_facts(node, self.scop)
+        if facts is None:
+            return node
+        members = node.band_n_member()
+        coincident = [bool(node.band_member_get_coincident(k)) for k in range(members)]
+        vector = self._vector_member(facts, coincident)
+        if vector is not None and vector != members - 1:
+            order = [k for k in range(members) if k != vector] + [vector]
+            node = _permute(node, order, coincident)
+            coincident = [coincident[k] for k in order]
+            facts = band_facts(node, self.scop)
+            assert facts is not None
+            vector = members - 1
+        simd = vector is not None and self.options.simd and facts.vectorizable(vector)
+        levels = 0
+        if self.options.tile:
+            node, levels = self._tile(node, facts, coincident)
+        if simd:
+            node = self._mark_simd(node, levels)
+        return node
+
+    @staticmethod
+    def _vector_member(facts: BandFacts, coincident: list[bool]) -> int | None:
+        candidates = [k for k in range(facts.members) if coincident[k]]
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda k: (facts.stride_score(k), k))
+        return best if facts.stride_score(best) > 0 else None
+
+    # -- tiling ------------------------------------------------------------------------------
+
+    def _tile(
+        self, node: isl.ScheduleNode, facts: BandFacts, coincident: list[bool]
+    ) -> tuple[isl.ScheduleNode, int]:
+        """Tile the band at `node`: the top tile band and the number of tile levels added."""
+        members = node.band_n_member()
+        if self.options.sizes:
+            sizes = _sizes(self.options.sizes, members)
+        else:
+            chosen = tile_sizes_for(facts, self.options.cache)
+            if chosen is None:
+                return node, 0
+            sizes = chosen
+        sizes = [max(1, min(s, e)) for s, e in zip(sizes, facts.extents, strict=True)]
+        if all(s >= e for s, e in zip(sizes, facts.extents, strict=True)):
+            return node, 0
+        node = self._tile_once(node, sizes, coincident)
+        levels, top_sizes = 1, sizes
+        outer: list[int] | None = None
+        if self.options.levels > 1:
+            outer = (
+                _sizes(self.options.outer_sizes, members)
+                if self.options.outer_sizes
+                else outer_tile_sizes_for(facts, sizes, self.options.cache)
+            )
+        wavefront = self.options.wavefront and not any(coincident) and members > 1
+        if self.options.isolate and not wavefront:
+            node = self._isolate_full_tiles(node, sizes)
+        if outer is not None and any(o > s for o, s in zip(outer, sizes, strict=True)):
+            outer = [max(o, s) for o, s in zip(outer, sizes, strict=True)]
+            node = self._tile_once(node, outer, coincident)
+            levels, top_sizes = 2, outer
+        if wavefront:
+            node = self._wavefront(node, top_sizes)
+        return node, levels
+
+    def _tile_once(self, node: isl.ScheduleNode, sizes: list[int], coincident: list[bool]) -> isl.ScheduleNode:
+        node = node.band_tile(isl.MultiVal.read_from_str(self.ctx, "{ [" + ", ".join(map(str, sizes)) + "] }"))
+        for k, flag in enumerate(coincident):
+            node = node.band_member_set_coincident(k, 1 if flag else 0)
+        return node
+
+    def _isolate_full_tiles(self, tile: isl.ScheduleNode, sizes: list[int]) -> isl.ScheduleNode:
+        """Set the isolate option on `tile` for the tiles whose point loops are complete."""
+        point = tile.child(0)
+        outer = tile.get_prefix_schedule_relation()
+        tiles = outer.range_product(tile.band_get_partial_schedule_union_map())
+        points = isl.Map.from_union_map(tiles.reverse().apply_range(point.band_get_partial_schedule_union_map()))
+        outer_names = [f"o{k}" for k in range(tile.get_schedule_depth())]
+        tile_names = [f"t{k}" for k in range(len(sizes))]
+        point_names = [f"p{k}" for k in range(len(sizes))]
+        box = " and ".join(f"t{k} <= p{k} < t{k} + {s}" for k, s in enumerate(sizes))
+        params = self.scop.params.names
+        prefix = f"[{', '.join(params)}] -> " if params else ""
+        box_map = isl.Map.read_from_str(
+            self.ctx,
+            f"{prefix}{{ [[{', '.join(outer_names)}] -> [{', '.join(tile_names)}]] -> [{', '.join(point_names)}] : {box} }}",
+        ).intersect_domain(points.domain())
+        partial = box_map.subtract(points).domain()
+        full = points.domain().subtract(partial)
+        if full.is_empty():
+            return tile
+        return tile.band_set_ast_build_options(isl.UnionSet.from_set(full.set_tuple_name("isolate")))
+
+    def _wavefront(self, tile: isl.ScheduleNode, sizes: list[int]) -> isl.ScheduleNode:
+        """First tile loop := t0 / s0 + t1 / s1, which makes the second tile loop parallel."""
+        schedule = tile.band_get_partial_schedule()
+        first = schedule.get_union_pw_aff(0).scale_down_val(isl.Val.int_from_si(self.ctx, sizes[0]))
+        second = schedule.get_union_pw_aff(1).scale_down_val(isl.Val.int_from_si(self.ctx, sizes[1]))
+        schedule = schedule.set_union_pw_aff(0, first.add(second))
+        return tile.delete().insert_partial_schedule(schedule).band_set_permutable(1)
+
+    # -- SIMD --------------------------------------------------------------------------------
+
+    def _mark_simd(self, node: isl.ScheduleNode, levels: int) -> isl.ScheduleNode:
+        """Split off the innermost point member, sink it below inner loops, mark it `simd`."""
+        for _ in range(levels):
+            node = node.child(0)
+        depth = levels
+        members = node.band_n_member()
+        if members > 1:
+            node = node.band_split(members - 1).child(0)
+            depth += 1
+        if node.get_child(0).get_type() == isl.schedule_node_type.leaf:
+            node = node.insert_mark(isl.Id(SIMD_MARK, context=self.ctx))
+        else:
+            node = _mark_bands_above_leaves(node.band_sink(), self.ctx)
+        for _ in range(depth):
+            node = node.parent()
+        return node
+
+
+def _mark_bands_above_leaves(node: isl.ScheduleNode, ctx: isl.Context) -> isl.ScheduleNode:
+    """Insert a simd mark above each band that sits directly above a leaf in `node`'s subtree."""
+    if node.get_type() == isl.schedule_node_type.band and node.get_child(0).get_type() == isl.schedule_node_type.leaf:
+        return node.insert_mark(isl.Id(SIMD_MARK, context=ctx))
+    for k in range(node.n_children()):
+        node = _mark_bands_above_leaves(node.child(k), ctx).parent()
+    return node
+
+
+def _permute(node: isl.ScheduleNode, order: list[int], coincident: list[bool]) -> isl.ScheduleNode:
+    schedule = node.band_get_partial_schedule()
+    members = [schedule.get_union_pw_aff(k) for k in order]
+    for position, member in enumerate(members):
+        schedule = schedule.set_union_pw_aff(position, member)
+    node = node.delete().insert_partial_schedule(schedule).band_set_permutable(1)
+    for position, k in enumerate(order):
+        node = node.band_member_set_coincident(position, 1 if coincident[k] else 0)
+    return node
