@@ -51,18 +51,19 @@ from nnopt.passes.polyhedral.codegen import CodegenOptions, CodegenUnsupported, 
 from nnopt.passes.polyhedral.dependences import Dependences, compute_dependences
 from nnopt.passes.polyhedral.extraction import ScopRegion, build_scop, scop_regions
 from nnopt.passes.polyhedral.isl_scheduler import isl_schedule
-from nnopt.passes.polyhedral.isl_support import BudgetExceeded, isl_errors, new_isl_context
-from nnopt.passes.polyhedral.legality import violated_dependences
-from nnopt.passes.polyhedral.pluto import (
-    FUSION_POLICIES,
-    PlutoOptions,
-    PlutoScheduler,
+from nnopt.passes.polyhedral.isl_support import (
+    BudgetExceeded,
     SchedulingFailed,
+    isl_errors,
+    new_isl_context,
 )
+from nnopt.passes.polyhedral.legality import violated_dependences
+from nnopt.passes.polyhedral.pluto import FUSION_POLICIES, PlutoOptions, PlutoScheduler
 from nnopt.passes.polyhedral.report import describe
 from nnopt.passes.polyhedral.schedule_tree import original_schedule_tree, to_isl_schedule
 from nnopt.passes.polyhedral.scop import Scop
 from nnopt.passes.polyhedral.tiling import BandOptions, transform_bands
+from nnopt.passes.polyhedral.time_limit import run_with_time_limit
 from nnopt.support.diagnostics import CompileError, emit_remark
 
 SCHEDULERS = ("pluto", "isl")
@@ -135,31 +136,36 @@ class PolySchedule(ModulePass):
             return
         _replace(scop, new_ops)
 
-    def _schedule(self, scop: Scop, deps: Dependences) -> isl.Schedule | None:
+    def _schedule(self, scop: Scop, deps: Dependences) -> isl.Schedule:
         """The transformed schedule, or the original one when scheduling fails."""
         try:
-            with isl_errors(scop.anchor, "scheduling"):
-                if self.scheduler == "isl":
-                    schedule = isl_schedule(scop, deps, self.fuse, self.max_shift, self.max_coefficient)
-                else:
-                    options = PlutoOptions(
-                        self.fuse, self.max_shift, self.max_coefficient, self.time_budget_ms / 1000.0
-                    )
-                    schedule = to_isl_schedule(PlutoScheduler(scop, deps, options).schedule(), scop)
-                band_options = BandOptions(
-                    tile=self.tile,
-                    sizes=self.tile_sizes,
-                    outer_sizes=self.l2_tile_sizes,
-                    levels=2 if self.l2_tile_sizes else self.tile_levels,
-                    isolate=self.isolate,
-                    simd=self.simd,
-                    wavefront=self.wavefront and self.parallel,
-                )
-                return transform_bands(schedule, scop, band_options)
+            text = run_with_time_limit(lambda: self._transformed(scop, deps).to_str(), self.time_budget_ms / 1000.0)
+            with isl_errors(scop.anchor, "reading the schedule back"):
+                return isl.Schedule.read_from_str(scop.ctx, text)
         except (SchedulingFailed, BudgetExceeded) as reason:
             emit_remark(scop.anchor, f"keeping the original loop order: {reason}")
+        except CompileError as error:
+            raise CompileError(error.message, scop.anchor) from None
         with isl_errors(scop.anchor, "rebuilding the original schedule"):
             return to_isl_schedule(original_schedule_tree(scop), scop)
+
+    def _transformed(self, scop: Scop, deps: Dependences) -> isl.Schedule:
+        with isl_errors(scop.anchor, "scheduling"):
+            if self.scheduler == "isl":
+                schedule = isl_schedule(scop, deps, self.fuse, self.max_shift, self.max_coefficient)
+            else:
+                options = PlutoOptions(self.fuse, self.max_shift, self.max_coefficient)
+                schedule = to_isl_schedule(PlutoScheduler(scop, deps, options).schedule(), scop)
+            band_options = BandOptions(
+                tile=self.tile,
+                sizes=self.tile_sizes,
+                outer_sizes=self.l2_tile_sizes,
+                levels=2 if self.l2_tile_sizes else self.tile_levels,
+                isolate=self.isolate,
+                simd=self.simd,
+                wavefront=self.wavefront and self.parallel,
+            )
+            return transform_bands(schedule, scop, band_options)
 
 
 def _replace(scop: Scop, new_ops: list[Operation]) -> None:

@@ -2,7 +2,7 @@
 
     resolver = IndexResolver(params, is_outside)
     e = resolver.resolve(%idx, ivs=[%i, %j])   # d0 * 2 + s0 for %idx = affine.apply (2*i + n)
-    isl_text(e, ["i0", "i1"], ["p_n"])          # "((2) * (i0) + (p_n))"
+    isl_text(e, ["i0", "i1"], ["p_n"])          # "((2*i0) + p_n)"
     linear_form(e, 2, 1)                        # LinearForm(dims=(2, 0), symbols=(1,), constant=0)
 
 An index value is affine when it is a loop index of the nest (a dim), an index
@@ -134,6 +134,11 @@ def isl_text(expr: AffineExpr, dims: Sequence[str], symbols: Sequence[str]) -> s
             if kind == AffineBinaryOpKind.Add:
                 return f"({a} + {b})"
             if kind == AffineBinaryOpKind.Mul:
+                # isl reads `2*h` but not `(2) * h`
+                if isinstance(rhs, AffineConstantExpr):
+                    return f"({rhs.value}*{a})"
+                if isinstance(lhs, AffineConstantExpr):
+                    return f"({lhs.value}*{b})"
                 return f"({a} * {b})"
             if kind == AffineBinaryOpKind.FloorDiv:
                 return f"floor(({a}) / {b})"

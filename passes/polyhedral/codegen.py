@@ -109,19 +109,18 @@ def _carries_nothing(schedule: isl.UnionMap, deps: isl.UnionMap) -> bool:
     relevant = deps.intersect_domain(domain).intersect_range(domain)
     if relevant.is_empty():
         return True
-    pairs = relevant.apply_domain(schedule).apply_range(schedule)
-    carried: list[bool] = []
-
-    def check(pair_map: isl.Map) -> None:
-        depth = pair_map.dim(isl.dim_type.in_)
-        same_outer = pair_map
+    distances = relevant.apply_domain(schedule).apply_range(schedule).deltas()
+    pieces: list[isl.Set] = []
+    distances.foreach_set(pieces.append)
+    zero = isl.Val.int_from_si(schedule.get_ctx(), 0)
+    for piece in pieces:
+        depth = piece.dim(isl.dim_type.set)
+        same_outer = piece
         for k in range(depth - 1):
-            same_outer = same_outer.equate(isl.dim_type.in_, k, isl.dim_type.out, k)
-        differ = same_outer.subtract(same_outer.equate(isl.dim_type.in_, depth - 1, isl.dim_type.out, depth - 1))
-        carried.append(not differ.is_empty())
-
-    pairs.foreach_map(check)
-    return not any(carried)
+            same_outer = same_outer.fix_val(isl.dim_type.set, k, zero)
+        if not same_outer.subtract(same_outer.fix_val(isl.dim_type.set, depth - 1, zero)).is_empty():
+            return False
+    return True
 
 
 def generate_affine(scop: Scop, schedule: isl.Schedule, deps: Dependences, options: CodegenOptions) -> list[Operation]:

@@ -27,6 +27,10 @@ class BudgetExceeded(Exception):
     """An isl computation went over its operation budget or the time budget."""
 
 
+class SchedulingFailed(Exception):
+    """No legal schedule was found for a group of statements."""
+
+
 def new_isl_context() -> isl.Context:
     """A context configured for nn-opt's scheduling and AST generation."""
     ctx = isl.Context()

@@ -32,20 +32,20 @@ fused:
               them (conv + bias + ReLU, attention rows); shifts stay allowed
               inside a cycle, which stencils need for time skewing.
 
-A group that cannot be scheduled raises SchedulingFailed; running past the
-time budget or an ILP's isl operation budget raises BudgetExceeded.
+A group that cannot be scheduled raises SchedulingFailed; going over the isl
+operation budget of one Farkas cone raises BudgetExceeded (the pass runs the
+whole scheduler under a time limit as well, see `time_limit.py`).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import islpy as isl
 
 from nnopt.passes.polyhedral.dependences import Dependences
 from nnopt.passes.polyhedral.isl_support import (
-    BudgetExceeded,
+    SchedulingFailed,
     integer_basic_set,
     operation_budget,
     point_values,
@@ -57,19 +57,15 @@ from nnopt.passes.polyhedral.scop import Scop
 FUSION_POLICIES = ("nofuse", "smartfuse", "maxfuse", "nn")
 
 
-class SchedulingFailed(Exception):
-    """No legal schedule was found for a group of statements."""
-
-
 @dataclass(frozen=True)
 class PlutoOptions:
     fuse: str = "nn"
     max_shift: int = 1
     max_coefficient: int = 4
-    time_budget: float = 10.0
-    """Seconds for the whole SCoP."""
     max_operations: int = 50_000_000
-    """isl operations allowed for one integer program."""
+    """isl operations allowed for one Farkas cone."""
+    max_fusion_distance: int = 16
+    """Largest dependence distance a row may have when it fuses separate components."""
 
 
 @dataclass
@@ -87,11 +83,8 @@ class Live:
         return Live(cut(self.validity), cut(self.proximity), cut(self.conflicts))
 
     def keep(self, same: isl.UnionMap) -> Live:
-        return Live(
-            self.validity.intersect(same).coalesce(),
-            self.proximity.intersect(same).coalesce(),
-            self.conflicts.intersect(same).coalesce(),
-        )
+        # no coalescing: merged disjuncts make Farkas coefficients much slower
+        return Live(self.validity.intersect(same), self.proximity.intersect(same), self.conflicts.intersect(same))
 
 
 def split_maps(relation: isl.UnionMap) -> list[isl.Map]:
@@ -147,7 +140,6 @@ class PlutoScheduler:
         self.dims = {s.name: s.depth for s in scop.statements}
         self.order = {s.name: s.position for s in scop.statements}
         self.found: dict[str, list[tuple[int, ...]]] = {s.name: [] for s in scop.statements}
-        self.deadline = time.monotonic() + options.time_budget
         self.cyclic: set[str] = set()
         self.ilps = 0
         self._coefficients: dict[str, isl.BasicSet] = {}
@@ -189,7 +181,7 @@ class PlutoScheduler:
             if len(component) > 1:
                 self.cyclic.update(component)
         if len(sccs) == 1 or self._may_fuse(sccs):
-            band = self._band(names, live)
+            band = self._band(names, live, fusing=len(sccs) > 1)
             if band is not None:
                 return band
             if len(sccs) == 1:
@@ -317,12 +309,12 @@ class PlutoScheduler:
 
     # -- bands ------------------------------------------------------------------------------
 
-    def _band(self, names: list[str], live: Live) -> Band | None:
+    def _band(self, names: list[str], live: Live, fusing: bool) -> Band | None:
         layout = _Layout(names, self.dims, len(self.scop.params))
         base = self._constraints(layout, live)
         rows: list[dict[str, Row]] = []
         while not any(self._full(n) for n in names):
-            values = self._solve(layout, base)
+            values = self._solve(layout, base, fusing)
             if values is None:
                 break
             row = layout.decode(values)
@@ -338,7 +330,7 @@ class PlutoScheduler:
 
     def _has_row(self, names: list[str], live: Live) -> bool:
         layout = _Layout(names, self.dims, len(self.scop.params))
-        return self._solve(layout, self._constraints(layout, live)) is not None
+        return self._solve(layout, self._constraints(layout, live), fusing=True) is not None
 
     def _coincident(self, rows: list[dict[str, Row]], k: int, conflicts: isl.UnionMap) -> bool:
         member = rows_union_map(self.scop, [rows[k]])
@@ -360,40 +352,49 @@ class PlutoScheduler:
         return result
 
     def _farkas(self, layout: _Layout, dep: isl.Map, bounding: bool) -> isl.BasicSet:
+        """Legality (or bounding) constraints of one dependence relation, over the unknowns.
+
+        The cone lists [c_cst, c_params, c_source, c_target] of every affine form
+        non-negative on the dependence; the unknowns map into it linearly. For a
+        self-dependence only the distances t - s matter (the constant cancels),
+        so the cone of the distance set is used: half the dimensions.
+        """
         source, target = endpoints(dep)
         if bounding:
             dep = dep.intersect_params(self._nonnegative_params)
-        cone = self._cone(dep)
         num_params = dep.dim(isl.dim_type.param)
-        src_dims, dst_dims = self.dims[source], self.dims[target]
         c, k = layout.coefficient, layout.constant
-        if bounding:
-            exprs = [f"w - {k(target)} + {k(source)}"]
-            exprs += [f"u{p}" for p in range(num_params)]
-            exprs += [c(source, d) for d in range(src_dims)]
-            exprs += [f"-{c(target, d)}" for d in range(dst_dims)]
+        sign = "-" if bounding else ""
+        opposite = "" if bounding else "-"
+        if source == target:
+            cone = self._cone(dep.deltas(), str(dep) + " deltas")
+            exprs = ["w" if bounding else "0"]
+            exprs += [f"u{p}" if bounding else "0" for p in range(num_params)]
+            exprs += [f"{sign}{c(source, d)}" for d in range(self.dims[source])]
         else:
-            exprs = [f"{k(target)} - {k(source)}"]
-            exprs += ["0"] * num_params
-            exprs += [f"-{c(source, d)}" for d in range(src_dims)]
-            exprs += [c(target, d) for d in range(dst_dims)]
+            cone = self._cone(dep.wrap(), str(dep))
+            exprs = [f"w - {k(target)} + {k(source)}" if bounding else f"{k(target)} - {k(source)}"]
+            exprs += [f"u{p}" if bounding else "0" for p in range(num_params)]
+            exprs += [f"{opposite}{c(source, d)}" for d in range(self.dims[source])]
+            exprs += [f"{sign}{c(target, d)}" for d in range(self.dims[target])]
         to_cone = isl.MultiAff.read_from_str(self.ctx, f"{{ {layout.tuple_text} -> [{', '.join(exprs)}] }}")
         return cone.preimage_multi_aff(to_cone)
 
-    def _cone(self, dep: isl.Map) -> isl.BasicSet:
-        """Farkas coefficients of `dep`: [c_cst, c_params, c_source, c_target] valid on it."""
-        key = str(dep)
+    def _cone(self, points: isl.Set, key: str) -> isl.BasicSet:
+        """Farkas coefficients of `points`: [c_cst, c_params, c_vars] valid on every point."""
         cached = self._coefficients.get(key)
         if cached is None:
             with operation_budget(self.ctx, self.options.max_operations):
-                cached = integer_basic_set(dep.wrap().coefficients().flatten().remove_redundancies())
+                cached = integer_basic_set(points.coefficients().flatten().remove_redundancies())
             self._coefficients[key] = cached
         return cached
 
-    def _solve(self, layout: _Layout, base: isl.BasicSet) -> list[int] | None:
-        if time.monotonic() > self.deadline:
-            raise BudgetExceeded(f"scheduling took longer than {self.options.time_budget:g} s")
+    def _solve(self, layout: _Layout, base: isl.BasicSet, fusing: bool) -> list[int] | None:
+        """The lexmin row, or None. When `fusing` separate components, distances are bounded."""
         constraints = [f"u{p} >= 0" for p in range(len(self.scop.params))] + ["w >= 0"]
+        if fusing:
+            constraints = [f"u{p} = 0" for p in range(len(self.scop.params))]
+            constraints.append(f"0 <= w <= {self.options.max_fusion_distance}")
         coefficient_names: list[str] = []
         for name in layout.names:
             coefficients = [layout.coefficient(name, d) for d in range(self.dims[name])]
@@ -405,10 +406,10 @@ class PlutoScheduler:
         box = isl.BasicSet.read_from_str(self.ctx, f"{{ {layout.tuple_text} : {' and '.join(constraints)} }}")
         self.ilps += 1
         with operation_budget(self.ctx, self.options.max_operations):
-            problem = base.intersect(box)
-            if problem.is_empty():
+            best = base.intersect(box).lexmin()
+            if best.is_empty():
                 return None
-            return point_values(problem.lexmin())
+            return point_values(best)
 
     def _shift_bound(self, name: str) -> int:
         if self.options.fuse == "nn" and name not in self.cyclic:

@@ -33,6 +33,8 @@ from nnopt.passes.polyhedral.cache_model import CacheModel, outer_tile_sizes_for
 from nnopt.passes.polyhedral.codegen import SIMD_MARK
 from nnopt.passes.polyhedral.scop import Scop
 
+ISOLATE_MARK = "isolate-full-tiles"
+
 
 @dataclass(frozen=True)
 class BandOptions:
@@ -65,12 +67,28 @@ def _at(schedule: isl.Schedule, path: list[int]) -> isl.ScheduleNode:
 def transform_bands(schedule: isl.Schedule, scop: Scop, options: BandOptions) -> isl.Schedule:
     paths: list[list[int]] = []
     _band_paths(schedule.get_root(), [], paths)
+    transform = _BandTransform(scop, options)
     for path in paths:
         node = _at(schedule, path)
         if _under_simd_mark(node):
             continue
-        schedule = _BandTransform(scop, options).apply(node).get_schedule()
+        schedule = transform.apply(node).get_schedule()
+    marks: list[list[int]] = []
+    _isolate_marks(schedule.get_root(), [], marks)
+    for path in marks:
+        mark = _at(schedule, path)
+        sizes, points = transform.pending_isolation[int(mark.mark_get_id().get_name().split()[1])]
+        below = mark.delete()
+        schedule = transform.isolate_full_tiles(below.parent(), sizes, points).get_schedule()
     return schedule
+
+
+def _isolate_marks(node: isl.ScheduleNode, path: list[int], out: list[list[int]]) -> None:
+    """Paths of the isolate marks, deepest first."""
+    for k in range(node.n_children()):
+        _isolate_marks(node.child(k), [*path, k], out)
+    if node.get_type() == isl.schedule_node_type.mark and node.mark_get_id().get_name().startswith(ISOLATE_MARK):
+        out.append(path)
 
 
 def _under_simd_mark(node: isl.ScheduleNode) -> bool:
@@ -89,6 +107,8 @@ class _BandTransform:
         self.scop = scop
         self.ctx = scop.ctx
         self.options = options
+        self.pending_isolation: list[tuple[list[int], isl.UnionMap]] = []
+        """Sizes and point-loop schedules of the tile bands marked for isolation."""
 
     def apply(self, node: isl.ScheduleNode) -> isl.ScheduleNode:
         if not node.band_get_permutable() and node.band_n_member() > 1:
@@ -127,7 +147,7 @@ class _BandTransform:
     def _tile(
         self, node: isl.ScheduleNode, facts: BandFacts, coincident: list[bool]
     ) -> tuple[isl.ScheduleNode, int]:
-        """Tile the band at `node`: the top tile band and the number of tile levels added."""
+        """Tile the band at `node`: the top tile band and how many nodes lie above the point band."""
         members = node.band_n_member()
         if self.options.sizes:
             sizes = _sizes(self.options.sizes, members)
@@ -140,7 +160,16 @@ class _BandTransform:
         if all(s >= e for s, e in zip(sizes, facts.extents, strict=True)):
             return node, 0
         node = self._tile_once(node, sizes, coincident)
-        levels, top_sizes = 1, sizes
+        depth, top_sizes = 1, sizes
+        wavefront = self.options.wavefront and not any(coincident) and members > 1
+        if self.options.isolate and not wavefront:
+            # isolation makes the subtree "anchored", which forbids tiling the bands above:
+            # mark the tile band now, set the option once every band is tiled
+            mark = f"{ISOLATE_MARK} {len(self.pending_isolation)}"
+            points = node.child(0).band_get_partial_schedule_union_map()
+            self.pending_isolation.append((sizes, points))
+            node = node.child(0).insert_mark(isl.Id(mark, context=self.ctx)).parent()
+            depth += 1
         outer: list[int] | None = None
         if self.options.levels > 1:
             outer = (
@@ -148,16 +177,13 @@ class _BandTransform:
                 if self.options.outer_sizes
                 else outer_tile_sizes_for(facts, sizes, self.options.cache)
             )
-        wavefront = self.options.wavefront and not any(coincident) and members > 1
-        if self.options.isolate and not wavefront:
-            node = self._isolate_full_tiles(node, sizes)
         if outer is not None and any(o > s for o, s in zip(outer, sizes, strict=True)):
             outer = [max(o, s) for o, s in zip(outer, sizes, strict=True)]
             node = self._tile_once(node, outer, coincident)
-            levels, top_sizes = 2, outer
+            depth, top_sizes = depth + 1, outer
         if wavefront:
             node = self._wavefront(node, top_sizes)
-        return node, levels
+        return node, depth
 
     def _tile_once(self, node: isl.ScheduleNode, sizes: list[int], coincident: list[bool]) -> isl.ScheduleNode:
         node = node.band_tile(isl.MultiVal.read_from_str(self.ctx, "{ [" + ", ".join(map(str, sizes)) + "] }"))
@@ -165,12 +191,16 @@ class _BandTransform:
             node = node.band_member_set_coincident(k, 1 if flag else 0)
         return node
 
-    def _isolate_full_tiles(self, tile: isl.ScheduleNode, sizes: list[int]) -> isl.ScheduleNode:
-        """Set the isolate option on `tile` for the tiles whose point loops are complete."""
-        point = tile.child(0)
+    def isolate_full_tiles(
+        self, tile: isl.ScheduleNode, sizes: list[int], point_schedule: isl.UnionMap
+    ) -> isl.ScheduleNode:
+        """Set the isolate option on `tile` for the tiles whose point loops are complete.
+
+        `point_schedule` gives each instance's point coordinates (the band before tiling).
+        """
         outer = tile.get_prefix_schedule_relation()
         tiles = outer.range_product(tile.band_get_partial_schedule_union_map())
-        points = isl.Map.from_union_map(tiles.reverse().apply_range(point.band_get_partial_schedule_union_map()))
+        points = isl.Map.from_union_map(tiles.reverse().apply_range(point_schedule))
         outer_names = [f"o{k}" for k in range(tile.get_schedule_depth())]
         tile_names = [f"t{k}" for k in range(len(sizes))]
         point_names = [f"p{k}" for k in range(len(sizes))]
