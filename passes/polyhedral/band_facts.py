@@ -74,9 +74,14 @@ class BandFacts:
                 score -= weight
         return score
 
-    def vectorizable(self, member: int) -> bool:
+    def vectorizable(self, member: int, max_stride: int = 1) -> bool:
+        """Some access unit-stride along `member`, every other invariant or at most `max_stride` apart."""
         strides = [s for _, s in self.strides(member)]
-        return any(s == 1 for s in strides) and all(s in (0, 1) for s in strides)
+        return any(s == 1 for s in strides) and all(s is not None and 0 <= s <= max_stride for s in strides)
+
+    def has_reuse(self, member: int) -> bool:
+        """Whether some access is invariant along `member` (tiling it keeps data in cache)."""
+        return any(s == 0 for _, s in self.strides(member))
 
     def footprint_bytes(self, sizes: list[int]) -> int:
         """Bytes of each array touched by one tile of `sizes` (inner loops run fully)."""
@@ -144,6 +149,23 @@ def _trip_count(statement: Statement, row: tuple[int, ...]) -> int:
     if not (low.is_int() and high.is_int()):
         return UNKNOWN_EXTENT
     return int(high.to_python()) - int(low.to_python()) + 1
+
+
+def member_trip_counts(node: isl.ScheduleNode, scop: Scop) -> list[int] | None:
+    """Iterations of each member of the band at `node` (the most over its statements)."""
+    partial = node.band_get_partial_schedule_union_map()
+    counts = [1] * node.band_n_member()
+    names: list[str] = []
+    node.get_domain().foreach_set(lambda s: names.append(s.get_tuple_name()))
+    for name in names:
+        statement = scop.statement(name)
+        relation = isl.Map.from_union_map(partial.intersect_domain(isl.UnionSet.from_set(statement.domain)))
+        for k, row in enumerate(_linear_rows(relation, statement.depth)):
+            if row is None:
+                return None
+            if any(row):
+                counts[k] = max(counts[k], _trip_count(statement, row))
+    return counts
 
 
 def band_facts(node: isl.ScheduleNode, scop: Scop) -> BandFacts | None:

@@ -7,7 +7,10 @@ touches, inner loops complete) should fill at most half a cache level, leaving
 room for the rest of the working set. The largest uniform size (a power of two,
 capped by each member's trip count) whose footprint fits half of L1 is chosen;
 when even 16 does not fit in L1 (a long inner reduction, say), the tile is
-sized for L2 instead. An L2 level above the L1 tiles, when asked for, uses the
+sized for L2 instead. The SIMD member keeps rows of up to 256 elements whole
+(long vector loops), and in a fully parallel band a member along which no
+access is invariant (a depthwise conv's channel) is not tiled: there is no
+reuse to capture. An L2 level above the L1 tiles, when asked for, uses the
 largest multiple of the L1 sizes that fits half of L2.
 """
 
@@ -27,13 +30,34 @@ class CacheModel:
     l2_bytes: int = 2 * 1024 * 1024
 
 
-def _uniform(facts: BandFacts, size: int) -> list[int]:
-    return [min(size, extent) for extent in facts.extents]
+@dataclass(frozen=True)
+class TilingHints:
+    """Members that keep their whole extent in a tile."""
+
+    vector: int | None = None
+    """The SIMD member: its rows stay whole up to LONG_VECTOR_ROW elements."""
+    parallel: bool = False
+    """A fully parallel band: members without reuse (nothing invariant along them) stay whole."""
 
 
-def _largest_fitting(facts: BandFacts, budget: int, candidates: tuple[int, ...]) -> list[int] | None:
+LONG_VECTOR_ROW = 256
+
+
+def _uniform(facts: BandFacts, size: int, hints: TilingHints) -> list[int]:
+    sizes = []
+    for member, extent in enumerate(facts.extents):
+        whole = (member == hints.vector and extent <= LONG_VECTOR_ROW) or (
+            hints.parallel and not facts.has_reuse(member)
+        )
+        sizes.append(extent if whole else min(size, extent))
+    return sizes
+
+
+def _largest_fitting(
+    facts: BandFacts, budget: int, candidates: tuple[int, ...], hints: TilingHints
+) -> list[int] | None:
     for size in candidates:
-        sizes = _uniform(facts, size)
+        sizes = _uniform(facts, size, hints)
         if facts.footprint_bytes(sizes) <= budget:
             return sizes
     return None
@@ -43,14 +67,16 @@ def needs_tiling(facts: BandFacts, sizes: list[int]) -> bool:
     return any(size < extent for size, extent in zip(sizes, facts.extents, strict=True))
 
 
-def tile_sizes_for(facts: BandFacts, model: CacheModel) -> list[int] | None:
-    """One level of tile sizes for the band, or None when the whole band fits in L1."""
+def tile_sizes_for(facts: BandFacts, model: CacheModel, hints: TilingHints) -> list[int] | None:
+    """One level of tile sizes for the band, or None when tiling it brings nothing."""
     if facts.footprint_bytes(facts.extents) <= model.l1_bytes // 2:
         return None
-    l1 = _largest_fitting(facts, model.l1_bytes // 2, tuple(s for s in CANDIDATE_SIZES if s >= MIN_L1_TILE))
-    sizes = l1 if l1 is not None else _largest_fitting(facts, model.l2_bytes // 2, CANDIDATE_SIZES)
+    l1 = _largest_fitting(
+        facts, model.l1_bytes // 2, tuple(s for s in CANDIDATE_SIZES if s >= MIN_L1_TILE), hints
+    )
+    sizes = l1 if l1 is not None else _largest_fitting(facts, model.l2_bytes // 2, CANDIDATE_SIZES, hints)
     if sizes is None:
-        sizes = _uniform(facts, CANDIDATE_SIZES[-1])
+        sizes = _uniform(facts, CANDIDATE_SIZES[-1], hints)
     return sizes if needs_tiling(facts, sizes) else None
 
 

@@ -309,9 +309,13 @@ class PlutoScheduler:
 
     # -- bands ------------------------------------------------------------------------------
 
+    def _parallel_fusion(self, fusing: bool) -> bool:
+        """The nn policy fuses separate components only along parallel loops."""
+        return fusing and self.options.fuse == "nn"
+
     def _band(self, names: list[str], live: Live, fusing: bool) -> Band | None:
         layout = _Layout(names, self.dims, len(self.scop.params))
-        base = self._constraints(layout, live)
+        base = self._constraints(layout, live, self._parallel_fusion(fusing))
         rows: list[dict[str, Row]] = []
         while not any(self._full(n) for n in names):
             values = self._solve(layout, base, fusing)
@@ -330,7 +334,8 @@ class PlutoScheduler:
 
     def _has_row(self, names: list[str], live: Live) -> bool:
         layout = _Layout(names, self.dims, len(self.scop.params))
-        return self._solve(layout, self._constraints(layout, live), fusing=True) is not None
+        base = self._constraints(layout, live, self._parallel_fusion(True))
+        return self._solve(layout, base, fusing=True, feasibility_only=True) is not None
 
     def _coincident(self, rows: list[dict[str, Row]], k: int, conflicts: isl.UnionMap) -> bool:
         member = rows_union_map(self.scop, [rows[k]])
@@ -340,41 +345,50 @@ class PlutoScheduler:
         zero = isl.UnionSet.read_from_str(self.ctx, "[" + ", ".join(self.scop.params.names) + "] -> { [0] }")
         return distances.deltas().is_subset(zero)
 
-    def _constraints(self, layout: _Layout, live: Live) -> isl.BasicSet:
-        """Legality and bounding constraints of every live dependence, over the unknowns."""
+    def _constraints(self, layout: _Layout, live: Live, coincident: bool = False) -> isl.BasicSet:
+        """Legality and bounding constraints of every live dependence, over the unknowns.
+
+        With `coincident`, every conflicting pair must also get the same value
+        (distance zero): the row is a parallel loop.
+        """
         result = isl.BasicSet.universe(
             isl.BasicSet.read_from_str(self.ctx, f"{{ {layout.tuple_text} }}").get_space()
         )
         for dep in split_maps(live.validity):
-            result = result.intersect(self._farkas(layout, dep, bounding=False))
+            result = result.intersect(self._farkas(layout, dep, "legal"))
         for dep in split_maps(live.proximity):
-            result = result.intersect(self._farkas(layout, dep, bounding=True))
+            result = result.intersect(self._farkas(layout, dep, "bound"))
+        if coincident:
+            for dep in split_maps(live.conflicts):
+                result = result.intersect(self._farkas(layout, dep, "zero"))
         return result
 
-    def _farkas(self, layout: _Layout, dep: isl.Map, bounding: bool) -> isl.BasicSet:
-        """Legality (or bounding) constraints of one dependence relation, over the unknowns.
+    def _farkas(self, layout: _Layout, dep: isl.Map, kind: str) -> isl.BasicSet:
+        """Constraints of one dependence relation S -> T over the unknowns.
 
-        The cone lists [c_cst, c_params, c_source, c_target] of every affine form
-        non-negative on the dependence; the unknowns map into it linearly. For a
-        self-dependence only the distances t - s matter (the constant cancels),
-        so the cone of the distance set is used: half the dimensions.
+        kind "legal": φ_T(t) - φ_S(s) >= 0; "bound": u·n + w - (φ_T(t) - φ_S(s)) >= 0;
+        "zero": φ_T(t) - φ_S(s) <= 0. The cone lists [c_cst, c_params, c_source,
+        c_target] of every affine form non-negative on the dependence; the
+        unknowns map into it linearly. For a self-dependence only the distances
+        t - s matter (the constants cancel), so the cone of the distance set is
+        used: half the dimensions.
         """
         source, target = endpoints(dep)
-        if bounding:
+        if kind == "bound":
             dep = dep.intersect_params(self._nonnegative_params)
         num_params = dep.dim(isl.dim_type.param)
         c, k = layout.coefficient, layout.constant
-        sign = "-" if bounding else ""
-        opposite = "" if bounding else "-"
+        flip = kind != "legal"
+        sign, opposite = ("-", "") if flip else ("", "-")
+        params = [f"u{p}" if kind == "bound" else "0" for p in range(num_params)]
         if source == target:
             cone = self._cone(dep.deltas(), str(dep) + " deltas")
-            exprs = ["w" if bounding else "0"]
-            exprs += [f"u{p}" if bounding else "0" for p in range(num_params)]
+            exprs = ["w" if kind == "bound" else "0", *params]
             exprs += [f"{sign}{c(source, d)}" for d in range(self.dims[source])]
         else:
             cone = self._cone(dep.wrap(), str(dep))
-            exprs = [f"w - {k(target)} + {k(source)}" if bounding else f"{k(target)} - {k(source)}"]
-            exprs += [f"u{p}" if bounding else "0" for p in range(num_params)]
+            shift = f"{k(source)} - {k(target)}" if flip else f"{k(target)} - {k(source)}"
+            exprs = [f"w + {shift}" if kind == "bound" else shift, *params]
             exprs += [f"{opposite}{c(source, d)}" for d in range(self.dims[source])]
             exprs += [f"{sign}{c(target, d)}" for d in range(self.dims[target])]
         to_cone = isl.MultiAff.read_from_str(self.ctx, f"{{ {layout.tuple_text} -> [{', '.join(exprs)}] }}")
@@ -389,8 +403,16 @@ class PlutoScheduler:
             self._coefficients[key] = cached
         return cached
 
-    def _solve(self, layout: _Layout, base: isl.BasicSet, fusing: bool) -> list[int] | None:
-        """The lexmin row, or None. When `fusing` separate components, distances are bounded."""
+    def _solve(
+        self, layout: _Layout, base: isl.BasicSet, fusing: bool, feasibility_only: bool = False
+    ) -> list[int] | None:
+        """The lexmin row, or None. When `fusing` separate components, distances are bounded.
+
+        The row continuing the original loop order (each statement's next loop, no
+        shift, no dependence distance) is tried first: when it is legal it is the
+        lexmin, and checking one point is much cheaper than isl's integer lexmin,
+        which takes seconds on some groups of ten statements.
+        """
         constraints = [f"u{p} >= 0" for p in range(len(self.scop.params))] + ["w >= 0"]
         if fusing:
             constraints = [f"u{p} = 0" for p in range(len(self.scop.params))]
@@ -406,10 +428,33 @@ class PlutoScheduler:
         box = isl.BasicSet.read_from_str(self.ctx, f"{{ {layout.tuple_text} : {' and '.join(constraints)} }}")
         self.ilps += 1
         with operation_budget(self.ctx, self.options.max_operations):
-            best = base.intersect(box).lexmin()
+            problem = base.intersect(box)
+            guess = self._original_order_row(layout)
+            if guess is not None and not problem.intersect(guess[1]).is_empty():
+                return guess[0]
+            if feasibility_only:
+                return None if problem.is_empty() else []
+            best = problem.lexmin()
             if best.is_empty():
                 return None
             return point_values(best)
+
+    def _original_order_row(self, layout: _Layout) -> tuple[list[int], isl.BasicSet] | None:
+        """Each statement's first loop independent of its rows so far, as a point of the layout."""
+        values = dict.fromkeys(layout.variables, 0)
+        values["tot"] = len(layout.names)
+        for name in layout.names:
+            found = self.found[name]
+            for d in range(self.dims[name]):
+                unit = tuple(1 if k == d else 0 for k in range(self.dims[name]))
+                if rank([*found, unit]) > len(found):
+                    values[layout.coefficient(name, d)] = 1
+                    break
+            else:
+                return None
+        point = [values[v] for v in layout.variables]
+        text = " and ".join(f"{v} = {x}" for v, x in zip(layout.variables, point, strict=True))
+        return point, isl.BasicSet.read_from_str(self.ctx, f"{{ {layout.tuple_text} : {text} }}")
 
     def _shift_bound(self, name: str) -> int:
         if self.options.fuse == "nn" and name not in self.cyclic:

@@ -15,8 +15,9 @@ Every permutable band, innermost first:
    on its tile loops: the first tile loop becomes t0 + t1, so the second one
    runs in parallel.
 5. The innermost member, if every access is unit-stride or invariant along it,
-   is split off, sunk below inner loops (a conv's channel and kernel loops, a
-   matmul's k) with `band_sink`, and marked `simd`.
+   is split off, sunk below the inner loops with many iterations (a conv's
+   channel loop, a matmul's k) but above short ones (a 3x3 window, which the C
+   compiler unrolls inside the vector loop), and marked `simd`.
 
 Example: a 512^3 matmul's band (i, j) {init; (k) {update}} becomes tile loops
 (i, j) step 64, point loop i, and j sunk into the init and below k, marked simd.
@@ -28,12 +29,19 @@ from dataclasses import dataclass, field
 
 import islpy as isl
 
-from nnopt.passes.polyhedral.band_facts import BandFacts, band_facts
-from nnopt.passes.polyhedral.cache_model import CacheModel, outer_tile_sizes_for, tile_sizes_for
+from nnopt.passes.polyhedral.band_facts import BandFacts, band_facts, member_trip_counts
+from nnopt.passes.polyhedral.cache_model import (
+    CacheModel,
+    TilingHints,
+    outer_tile_sizes_for,
+    tile_sizes_for,
+)
 from nnopt.passes.polyhedral.codegen import SIMD_MARK
 from nnopt.passes.polyhedral.scop import Scop
 
 ISOLATE_MARK = "isolate-full-tiles"
+SMALL_LOOP = 4
+"""Loops of at most this many iterations stay inside the SIMD loop (the C compiler unrolls them)."""
 
 
 @dataclass(frozen=True)
@@ -126,12 +134,14 @@ class _BandTransform:
             facts = band_facts(node, self.scop)
             assert facts is not None
             vector = members - 1
-        simd = vector is not None and self.options.simd and facts.vectorizable(vector)
+        sink = vector is not None and self.options.simd and facts.vectorizable(vector, max_stride=2)
+        mark = vector is not None and facts.vectorizable(vector)
         levels = 0
         if self.options.tile:
-            node, levels = self._tile(node, facts, coincident)
-        if simd:
-            node = self._mark_simd(node, levels)
+            hints = TilingHints(vector if sink else None, all(coincident))
+            node, levels = self._tile(node, facts, coincident, hints)
+        if sink:
+            node = self._mark_simd(node, levels, mark)
         return node
 
     @staticmethod
@@ -145,14 +155,14 @@ class _BandTransform:
     # -- tiling ------------------------------------------------------------------------------
 
     def _tile(
-        self, node: isl.ScheduleNode, facts: BandFacts, coincident: list[bool]
+        self, node: isl.ScheduleNode, facts: BandFacts, coincident: list[bool], hints: TilingHints
     ) -> tuple[isl.ScheduleNode, int]:
         """Tile the band at `node`: the top tile band and how many nodes lie above the point band."""
         members = node.band_n_member()
         if self.options.sizes:
             sizes = _sizes(self.options.sizes, members)
         else:
-            chosen = tile_sizes_for(facts, self.options.cache)
+            chosen = tile_sizes_for(facts, self.options.cache, hints)
             if chosen is None:
                 return node, 0
             sizes = chosen
@@ -227,8 +237,8 @@ class _BandTransform:
 
     # -- SIMD --------------------------------------------------------------------------------
 
-    def _mark_simd(self, node: isl.ScheduleNode, levels: int) -> isl.ScheduleNode:
-        """Split off the innermost point member, sink it below inner loops, mark it `simd`."""
+    def _mark_simd(self, node: isl.ScheduleNode, levels: int, mark: bool) -> isl.ScheduleNode:
+        """Split off the innermost point member, sink it below the large inner loops, mark it."""
         for _ in range(levels):
             node = node.child(0)
         depth = levels
@@ -236,22 +246,41 @@ class _BandTransform:
         if members > 1:
             node = node.band_split(members - 1).child(0)
             depth += 1
-        if node.get_child(0).get_type() == isl.schedule_node_type.leaf:
-            node = node.insert_mark(isl.Id(SIMD_MARK, context=self.ctx))
-        else:
-            node = _mark_bands_above_leaves(node.band_sink(), self.ctx)
+        vector = node.band_get_partial_schedule()
+        node = self._sink(node.delete(), vector, mark)
         for _ in range(depth):
             node = node.parent()
         return node
 
+    def _sink(self, node: isl.ScheduleNode, vector: isl.MultiUnionPwAff, mark: bool) -> isl.ScheduleNode:
+        """Insert the vector loop below every inner loop of more than SMALL_LOOP iterations.
 
-def _mark_bands_above_leaves(node: isl.ScheduleNode, ctx: isl.Context) -> isl.ScheduleNode:
-    """Insert a simd mark above each band that sits directly above a leaf in `node`'s subtree."""
-    if node.get_type() == isl.schedule_node_type.band and node.get_child(0).get_type() == isl.schedule_node_type.leaf:
-        return node.insert_mark(isl.Id(SIMD_MARK, context=ctx))
-    for k in range(node.n_children()):
-        node = _mark_bands_above_leaves(node.child(k), ctx).parent()
-    return node
+        Loops of a few iterations (a 3x3 kernel window) stay inside the vector
+        loop, where the C compiler unrolls them: conv's w loop goes below the
+        channel loop c but above r and s (6x faster than below all three).
+        Returns a node at the same position.
+        """
+        kind = node.get_type()
+        if kind == isl.schedule_node_type.band:
+            extents = member_trip_counts(node, self.scop) or [SMALL_LOOP + 1] * node.band_n_member()
+            small_from = len(extents)
+            while small_from > 0 and extents[small_from - 1] <= SMALL_LOOP:
+                small_from -= 1
+            if small_from == len(extents):
+                return self._sink(node.child(0), vector, mark).parent()
+            if small_from > 0:
+                return self._insert_vector(node.band_split(small_from).child(0), vector, mark).parent()
+            return self._insert_vector(node, vector, mark)
+        if kind == isl.schedule_node_type.leaf:
+            return self._insert_vector(node, vector, mark)
+        for k in range(node.n_children()):
+            node = self._sink(node.child(k), vector, mark).parent()
+        return node
+
+    def _insert_vector(self, node: isl.ScheduleNode, vector: isl.MultiUnionPwAff, mark: bool) -> isl.ScheduleNode:
+        band = node.insert_partial_schedule(vector.intersect_domain(node.get_domain()))
+        band = band.band_set_permutable(1).band_member_set_coincident(0, 1)
+        return band.insert_mark(isl.Id(SIMD_MARK, context=self.ctx)) if mark else band
 
 
 def _permute(node: isl.ScheduleNode, order: list[int], coincident: list[bool]) -> isl.ScheduleNode:
