@@ -5,7 +5,9 @@
 Every permutable band, innermost first:
 
 1. Intra-tile order: the coincident member whose accesses are most often
-   unit-stride (`BandFacts.stride_score`) moves to the innermost position.
+   unit-stride (`BandFacts.stride_score`) moves to the innermost position,
+   above only the members of a few iterations (a 3x3 window), when every
+   access is unit-stride, invariant or 2 apart along it (else the order stays).
 2. Tiling: `band_tile` splits the band into tile loops (stepping by the tile
    size) and point loops; sizes come from the option or the cache model.
    With two levels the tile band is tiled again (L2 above L1).
@@ -127,21 +129,27 @@ class _BandTransform:
         members = node.band_n_member()
         coincident = [bool(node.band_member_get_coincident(k)) for k in range(members)]
         vector = self._vector_member(facts, coincident)
-        if vector is not None and vector != members - 1:
-            order = [k for k in range(members) if k != vector] + [vector]
-            node = _permute(node, order, coincident)
-            coincident = [coincident[k] for k in order]
-            facts = band_facts(node, self.scop)
-            assert facts is not None
-            vector = members - 1
-        sink = vector is not None and self.options.simd and facts.vectorizable(vector, max_stride=2)
+        if vector is not None and not (self.options.simd and facts.vectorizable(vector, max_stride=2)):
+            vector = None
+        if vector is not None:
+            # innermost, except for short loops (a kernel window) that stay inside it
+            short = [k for k in range(members) if k != vector and facts.extents[k] <= SMALL_LOOP]
+            order = [k for k in range(members) if k != vector and k not in short] + [vector] + short
+            if order != list(range(members)):
+                node = _permute(node, order, coincident)
+                coincident = [coincident[k] for k in order]
+                facts = band_facts(node, self.scop)
+                assert facts is not None
+            vector = order.index(vector)
+        sink = vector is not None
         mark = vector is not None and facts.vectorizable(vector)
         levels = 0
         if self.options.tile:
             hints = TilingHints(vector if sink else None, all(coincident))
             node, levels = self._tile(node, facts, coincident, hints)
         if sink:
-            node = self._mark_simd(node, levels, mark)
+            assert vector is not None
+            node = self._mark_simd(node, levels, vector, mark)
         return node
 
     @staticmethod
@@ -237,15 +245,16 @@ class _BandTransform:
 
     # -- SIMD --------------------------------------------------------------------------------
 
-    def _mark_simd(self, node: isl.ScheduleNode, levels: int, mark: bool) -> isl.ScheduleNode:
-        """Split off the innermost point member, sink it below the large inner loops, mark it."""
+    def _mark_simd(self, node: isl.ScheduleNode, levels: int, vector: int, mark: bool) -> isl.ScheduleNode:
+        """Split the vector member off the point band, sink it below the long inner loops, mark it."""
         for _ in range(levels):
             node = node.child(0)
         depth = levels
-        members = node.band_n_member()
-        if members > 1:
-            node = node.band_split(members - 1).child(0)
+        if vector > 0:
+            node = node.band_split(vector).child(0)
             depth += 1
+        if node.band_n_member() > 1:
+            node = node.band_split(1)
         vector = node.band_get_partial_schedule()
         node = self._sink(node.delete(), vector, mark)
         for _ in range(depth):
