@@ -181,6 +181,7 @@ class _BandTransform:
         depth, top_sizes = 1, sizes
         wavefront = self.options.wavefront and not any(coincident) and members > 1
         if self.options.isolate and not wavefront:
+            # (isolating full tiles of a wavefront splits its parallel loop into pieces)
             # isolation makes the subtree "anchored", which forbids tiling the bands above:
             # mark the tile band now, set the option once every band is tiled
             mark = f"{ISOLATE_MARK} {len(self.pending_isolation)}"
@@ -214,7 +215,8 @@ class _BandTransform:
     ) -> isl.ScheduleNode:
         """Set the isolate option on `tile` for the tiles whose point loops are complete.
 
-        `point_schedule` gives each instance's point coordinates (the band before tiling).
+        `point_schedule` gives each instance's point coordinates (the band before
+        tiling).
         """
         outer = tile.get_prefix_schedule_relation()
         tiles = outer.range_product(tile.band_get_partial_schedule_union_map())
