@@ -62,7 +62,7 @@ from nnopt.passes.polyhedral.pluto import FUSION_POLICIES, PlutoOptions, PlutoSc
 from nnopt.passes.polyhedral.report import describe
 from nnopt.passes.polyhedral.schedule_tree import original_schedule_tree, to_isl_schedule
 from nnopt.passes.polyhedral.scop import Scop
-from nnopt.passes.polyhedral.tiling import BandOptions, transform_bands
+from nnopt.passes.polyhedral.tiling import BandOptions, UntiledSkew, transform_bands
 from nnopt.passes.polyhedral.time_limit import run_with_time_limit
 from nnopt.support.diagnostics import CompileError, emit_remark
 
@@ -139,11 +139,17 @@ class PolySchedule(ModulePass):
     def _schedule(self, scop: Scop, deps: Dependences) -> isl.Schedule:
         """The transformed schedule, or the original one when scheduling fails."""
         try:
-            text = run_with_time_limit(lambda: self._transformed(scop, deps).to_str(), self.time_budget_ms / 1000.0)
+            text = run_with_time_limit(
+                lambda: self._transformed(scop, deps).to_str(),
+                self.time_budget_ms / 1000.0,
+                passed_on=(SchedulingFailed, UntiledSkew, CompileError),
+            )
             with isl_errors(scop.anchor, "reading the schedule back"):
                 return isl.Schedule.read_from_str(scop.ctx, text)
         except (SchedulingFailed, BudgetExceeded) as reason:
             emit_remark(scop.anchor, f"keeping the original loop order: {reason}")
+        except UntiledSkew:
+            pass  # the data fits in cache: the original order is the better one
         except CompileError as error:
             raise CompileError(error.message, scop.anchor) from None
         with isl_errors(scop.anchor, "rebuilding the original schedule"):

@@ -95,9 +95,11 @@ class BandFacts:
                     forms = [access.address_form(depth, num_params)]
                 else:
                     forms = [linear_form(e, depth, num_params) for e in access.indices]
+                limits = self.scop.arrays[access.array].extents
                 elements = 1
-                for form in forms:
-                    elements *= self._span(form, view, sizes)
+                for d, form in enumerate(forms):
+                    span = self._span(form, view, sizes)
+                    elements *= min(span, limits[d]) if d < len(limits) else span
                 size = elements * self.scop.arrays[access.array].element_bytes
                 per_array[access.array] = max(per_array.get(access.array, 0), size)
         return sum(per_array.values())
@@ -166,6 +168,20 @@ def member_trip_counts(node: isl.ScheduleNode, scop: Scop) -> list[int] | None:
             if any(row):
                 counts[k] = max(counts[k], _trip_count(statement, row))
     return counts
+
+
+def band_is_skewed(node: isl.ScheduleNode, scop: Scop) -> bool:
+    """Whether some member of the band combines several loop indices (or scales one)."""
+    partial = node.band_get_partial_schedule_union_map()
+    names: list[str] = []
+    node.get_domain().foreach_set(lambda s: names.append(s.get_tuple_name()))
+    for name in names:
+        statement = scop.statement(name)
+        relation = isl.Map.from_union_map(partial.intersect_domain(isl.UnionSet.from_set(statement.domain)))
+        for row in _linear_rows(relation, statement.depth):
+            if row is None or sum(1 for c in row if c) > 1 or any(abs(c) > 1 for c in row):
+                return True
+    return False
 
 
 def band_facts(node: isl.ScheduleNode, scop: Scop) -> BandFacts | None:

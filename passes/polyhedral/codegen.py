@@ -20,8 +20,9 @@ node becomes IR:
 Expressions: `fdiv_q`, `pdiv_q` and `div` become floordiv, `pdiv_r` and
 `zdiv_r` mod. While isl builds each loop, the dependences decide whether the
 loop is parallel (no dependence between different iterations at equal outer
-loop values: the outermost such loop gets `nnopt.parallel`) or carries only
-reduction dependences (`nnopt.reduction`).
+loop values: the outermost such loop gets `nnopt.parallel`, when one
+execution of it runs enough statement instances to pay for starting threads)
+or carries only reduction dependences (`nnopt.reduction`).
 
 Example: the tile loops of a 64x64 copy tiled by 32 come back as
 
@@ -94,13 +95,53 @@ class _LoopAnalysis:
     def before_for(self, build: isl.AstBuild) -> isl.Id:
         try:
             schedule = build.get_schedule()
-            parallel = _carries_nothing(schedule, self.deps.conflicts)
-            reduction = not parallel and _carries_nothing(schedule, self.deps.required)
+            independent = _carries_nothing(schedule, self.deps.conflicts)
+            parallel = independent and _work_per_entry(schedule) >= PARALLEL_MIN_WORK
+            reduction = not independent and _carries_nothing(schedule, self.deps.required)
             self.facts.append(LoopFacts(parallel, reduction))
         except Exception as error:  # isl calls back into Python: keep the error for later
             self.error = error
             self.facts.append(LoopFacts(False, False))
         return isl.Id(f"loop{len(self.facts) - 1}", context=self.scop.ctx)
+
+
+PARALLEL_MIN_WORK = 1 << 15
+"""Statement instances one execution of a loop must run for the loop to be made parallel:
+below it, starting the threads costs more than it saves (a wavefront of small tiles)."""
+
+UNKNOWN_COUNT = 1024
+"""Values assumed along a dimension whose range depends on parameters."""
+
+
+def _values_along(points: isl.Set, dim: int) -> int:
+    low, high = points.dim_min_val(dim), points.dim_max_val(dim)
+    if not (low.is_int() and high.is_int()):
+        return UNKNOWN_COUNT
+    stride = points.get_stride(dim)
+    step = max(1, int(stride.to_python())) if stride.is_int() else 1
+    return (int(high.to_python()) - int(low.to_python())) // step + 1
+
+
+def _work_per_entry(schedule: isl.UnionMap) -> float:
+    """Statement instances per execution of the loop built last (bounding boxes, an estimate)."""
+    instances = 0
+    pieces: list[isl.Set] = []
+    schedule.domain().foreach_set(pieces.append)
+    for piece in pieces:
+        count = 1
+        for dim in range(piece.dim(isl.dim_type.set)):
+            count *= _values_along(piece, dim)
+        instances += count
+    images: list[isl.Set] = []
+    schedule.range().foreach_set(images.append)
+    entries = 1
+    for image in images:
+        outer = image.project_out(isl.dim_type.set, image.dim(isl.dim_type.set) - 1, 1)
+        count = 1
+        for dim in range(outer.dim(isl.dim_type.set)):
+            count *= _values_along(outer, dim)
+        entries = max(entries, count)
+    return instances / entries
 
 
 def _carries_nothing(schedule: isl.UnionMap, deps: isl.UnionMap) -> bool:

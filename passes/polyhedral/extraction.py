@@ -36,6 +36,7 @@ S1 with `{ S1[i, k] : 0 <= i < 4 and 0 <= k < 8 }` and `[0, i, 1, k, 0]`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -467,7 +468,8 @@ class _IslBuilder:
             name = f"M{len(arrays)}" + (f"_{hint}" if hint.isidentifier() and hint.isascii() else "")
             taken.add(name)
             element = _element_bytes(pending, key)
-            arrays[key] = ArrayInfo(name, root, element, linearized=len(types_by_root[key]) > 1)
+            linearized = len(types_by_root[key]) > 1
+            arrays[key] = ArrayInfo(name, root, element, linearized, _extents(pending, key, linearized))
         for statement, op, indices in pending:
             key, _ = _array_key(op.memref)
             info = arrays[key]
@@ -500,6 +502,22 @@ def _array_key(value: SSAValue) -> tuple[object, SSAValue | str]:
         name = owner.name_.root_reference.data
         return ("global", name), name
     return root, root
+
+
+def _extents(
+    pending: list[tuple[Statement, Operation, list[AffineExpr]]], key: object, linearized: bool
+) -> tuple[int, ...]:
+    for _, op, _ in pending:
+        assert isinstance(op, affine.LoadOp | affine.StoreOp)
+        memref_type = op.memref.type
+        if _array_key(op.memref)[0] == key and isinstance(memref_type, MemRefType):
+            if linearized:
+                root_type = root_buffer(op.memref).type
+                shape = root_type.get_shape() if isinstance(root_type, MemRefType) else ()
+                return (max(1, math.prod(shape)),) if shape and min(shape) >= 0 else ()
+            shape = memref_type.get_shape()
+            return tuple(shape) if min(shape, default=0) >= 0 else ()
+    return ()
 
 
 def _element_bytes(pending: list[tuple[Statement, Operation, list[AffineExpr]]], key: object) -> int:

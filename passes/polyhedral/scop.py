@@ -41,6 +41,8 @@ class ArrayInfo:
     element_bytes: int
     linearized: bool
     """True when accesses use the linear element offset instead of the indices."""
+    extents: tuple[int, ...] = ()
+    """Elements along each accessed dimension (one, the buffer size, when linearized)."""
 
 
 @dataclass

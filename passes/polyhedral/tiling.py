@@ -31,7 +31,12 @@ from dataclasses import dataclass, field
 
 import islpy as isl
 
-from nnopt.passes.polyhedral.band_facts import BandFacts, band_facts, member_trip_counts
+from nnopt.passes.polyhedral.band_facts import (
+    BandFacts,
+    band_facts,
+    band_is_skewed,
+    member_trip_counts,
+)
 from nnopt.passes.polyhedral.cache_model import (
     CacheModel,
     TilingHints,
@@ -74,7 +79,12 @@ def _at(schedule: isl.Schedule, path: list[int]) -> isl.ScheduleNode:
     return node
 
 
+class UntiledSkew(Exception):
+    """A band skewed for tiling (no parallel member) that is not tiled: worse than the original order."""
+
+
 def transform_bands(schedule: isl.Schedule, scop: Scop, options: BandOptions) -> isl.Schedule:
+    """Apply steps 1-5 to every band; UntiledSkew when a skewed band ends up untiled."""
     paths: list[list[int]] = []
     _band_paths(schedule.get_root(), [], paths)
     transform = _BandTransform(scop, options)
@@ -147,6 +157,8 @@ class _BandTransform:
         if self.options.tile:
             hints = TilingHints(vector if sink else None, all(coincident))
             node, levels = self._tile(node, facts, coincident, hints)
+        if levels == 0 and members > 1 and not any(coincident) and band_is_skewed(node, self.scop):
+            raise UntiledSkew("no tile loop would use the skewed band")
         if sink:
             assert vector is not None
             node = self._mark_simd(node, levels, vector, mark)

@@ -1,13 +1,15 @@
 """Running a computation with a hard time limit, in a forked process.
 
-    text = run_with_time_limit(lambda: schedule.to_str(), seconds=10.0)
-    # BudgetExceeded after 10 s; the exception types below cross the fork
+    text = run_with_time_limit(lambda: schedule.to_str(), 10.0, passed_on=(SchedulingFailed,))
+    # BudgetExceeded after 10 s; a SchedulingFailed in the child is raised again here
 
 isl's integer programming cannot be interrupted (`set_max_operations` does not
 reach it) and one hard problem can run for minutes. The computation runs in a
 child process made by fork (it inherits the isl objects built so far) and
-sends back text; the parent kills it when the limit passes. Where fork does
-not exist, the computation runs in-process without a limit.
+sends back text; the parent kills it when the limit passes. Exceptions of the
+`passed_on` types cross back with their message; any other failure in the
+child is reported as an internal error. Where fork does not exist, the
+computation runs in-process without a limit.
 """
 
 from __future__ import annotations
@@ -18,38 +20,36 @@ import os
 import traceback
 from collections.abc import Callable
 
-from nnopt.passes.polyhedral.isl_support import BudgetExceeded, SchedulingFailed
-from nnopt.support.diagnostics import CompileError
-
-_KINDS: dict[str, type[Exception]] = {
-    "budget": BudgetExceeded,
-    "failed": SchedulingFailed,
-    "compile": CompileError,
-}
+from nnopt.passes.polyhedral.isl_support import BudgetExceeded
 
 
-def _child(fn: Callable[[], str], connection: multiprocessing.connection.Connection) -> None:
+def _child(
+    fn: Callable[[], str],
+    passed_on: tuple[type[Exception], ...],
+    connection: multiprocessing.connection.Connection,
+) -> None:
     try:
         connection.send(("ok", fn()))
-    except BudgetExceeded as error:
-        connection.send(("budget", str(error)))
-    except SchedulingFailed as error:
-        connection.send(("failed", str(error)))
-    except CompileError as error:
-        connection.send(("compile", error.message))
+    except passed_on as error:
+        index = next(k for k, kind in enumerate(passed_on) if isinstance(error, kind))
+        message = getattr(error, "message", None) or str(error)
+        connection.send((index, message))
     except Exception:
         connection.send(("internal", traceback.format_exc()))
     finally:
         connection.close()
 
 
-def run_with_time_limit(fn: Callable[[], str], seconds: float) -> str:
+def run_with_time_limit(
+    fn: Callable[[], str], seconds: float, passed_on: tuple[type[Exception], ...] = ()
+) -> str:
     """fn() computed in a forked child; BudgetExceeded when it takes longer than `seconds`."""
     if not hasattr(os, "fork"):
         return fn()
+    passed_on = (BudgetExceeded, *passed_on)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(fn, sender), daemon=True)
+    process = context.Process(target=_child, args=(fn, passed_on, sender), daemon=True)
     process.start()
     sender.close()
     try:
@@ -65,6 +65,6 @@ def run_with_time_limit(fn: Callable[[], str], seconds: float) -> str:
         receiver.close()
     if kind == "ok":
         return str(payload)
-    if kind in _KINDS:
-        raise _KINDS[kind](payload)
+    if isinstance(kind, int):
+        raise passed_on[kind](payload)
     raise RuntimeError(f"scheduling failed in the worker process:\n{payload}")

@@ -85,7 +85,7 @@ func.func @value_across_statements(%A: memref<8xf32>, %B: memref<8x8xf32>) {
 // Only the nest that cannot be modelled is left alone: the next one is scheduled.
 // CHECK-LABEL: func.func @one_of_two
 // CHECK: memref.load
-// CHECK: } {nnopt.parallel, nnopt.simd}
+// CHECK: } {nnopt.simd}
 func.func @one_of_two(%A: memref<16xf32>, %B: memref<16xf32>) {
   // expected-remark @+1 {{is an access that is not affine}}
   affine.for %i = 0 to 16 {

@@ -43,8 +43,7 @@
 
 // SMART-LABEL: func.func @matmul
 // SMART:      affine.store %zero, %C
-// SMART:      } {nnopt.parallel}
-// SMART-NEXT: affine.for %[[I0:.*]] = 0 to 128 step 16 {
+// SMART:      affine.for %[[I0:.*]] = 0 to 128 step 16 {
 // SMART-NEXT:   affine.for %[[K0:.*]] = 0 to 96 step 16 {
 // SMART-NEXT:     affine.for %[[J0:.*]] = 0 to 160 step 16 {
 // SMART-NEXT:       affine.for %[[I:.*]] = affine_map<(d0) -> (d0)>(%[[I0]])
@@ -127,17 +126,18 @@ func.func @matmul(%A: memref<128x96xf32>, %B: memref<96x160xf32>, %C: memref<128
 
 // SMART-LABEL: func.func @conv_bias_relu
 // SMART:      affine.store %zero, %O
-// SMART:      } {nnopt.parallel}
+// SMART:      {{^    affine.for}}
 // SMART:      affine.store %q, %O
 // SMART:      } {nnopt.parallel}
+// SMART-NEXT: {{^    affine.for}}
 // SMART:      affine.store %sum, %O
 // SMART:      affine.store %relu, %Y
-// SMART:      } {nnopt.parallel}
-// SMART-NEXT: func.return
+// SMART:      func.return
 
 // NOFUSE-LABEL: func.func @conv_bias_relu
-// NOFUSE-COUNT-4: } {nnopt.parallel}
-// NOFUSE-NEXT: func.return
+// NOFUSE-COUNT-4: {{^    affine.for}}
+// NOFUSE-NOT: {{^    affine.for}}
+// NOFUSE: func.return
 
 // ISL-LABEL: func.func @conv_bias_relu
 // ISL:      affine.for %[[C:.*]] = 0 to 8 {
@@ -204,7 +204,7 @@ func.func @conv_bias_relu(%I: memref<8x16x16xf32>, %W: memref<16x8x3x3xf32>, %Bi
 // nn fuses all of them at row level: one parallel loop over i (tiled by 16)
 // holds every statement, in dependence order. nofuse keeps ten nests.
 // NN-LABEL: func.func @attention_rows
-// NN:      affine.for %[[I0:.*]] = 0 to 32 step 16 {
+// NN:      affine.for %[[I0:.*]] = 0 to 64 step 16 {
 // NN-NEXT:   affine.for %[[I:.*]] = affine_map<(d0) -> (d0)>(%[[I0]]) to affine_map<(d0) -> ((d0 + 16))>(%[[I0]]) {
 // NN:          affine.store %zero, %S[%[[I]],
 // NN:          affine.store %sn, %S[%[[I]],
@@ -222,83 +222,84 @@ func.func @conv_bias_relu(%I: memref<8x16x16xf32>, %W: memref<16x8x3x3xf32>, %Bi
 // NN-NEXT: func.return
 
 // NOFUSE-LABEL: func.func @attention_rows
-// NOFUSE-COUNT-10: } {nnopt.parallel
-// NOFUSE-NEXT: func.return
+// NOFUSE-COUNT-10: {{^    affine.for}}
+// NOFUSE-NOT: {{^    affine.for}}
+// NOFUSE: func.return
 
-func.func @attention_rows(%Q: memref<32x8xf32>, %K: memref<32x8xf32>, %V: memref<32x8xf32>, %S: memref<32x32xf32>, %Mx: memref<32xf32>, %Sum: memref<32xf32>, %O: memref<32x8xf32>) {
+func.func @attention_rows(%Q: memref<64x16xf32>, %K: memref<64x16xf32>, %V: memref<64x16xf32>, %S: memref<64x64xf32>, %Mx: memref<64xf32>, %Sum: memref<64xf32>, %O: memref<64x16xf32>) {
   %zero = arith.constant 0.0 : f32
   %lowest = arith.constant 0xFF800000 : f32
-  affine.for %i = 0 to 32 {
-    affine.for %j = 0 to 32 {
-      affine.store %zero, %S[%i, %j] : memref<32x32xf32>
+  affine.for %i = 0 to 64 {
+    affine.for %j = 0 to 64 {
+      affine.store %zero, %S[%i, %j] : memref<64x64xf32>
     }
   }
-  affine.for %i = 0 to 32 {
-    affine.for %j = 0 to 32 {
-      affine.for %d = 0 to 8 {
-        %q = affine.load %Q[%i, %d] : memref<32x8xf32>
-        %k = affine.load %K[%j, %d] : memref<32x8xf32>
-        %s = affine.load %S[%i, %j] : memref<32x32xf32>
+  affine.for %i = 0 to 64 {
+    affine.for %j = 0 to 64 {
+      affine.for %d = 0 to 16 {
+        %q = affine.load %Q[%i, %d] : memref<64x16xf32>
+        %k = affine.load %K[%j, %d] : memref<64x16xf32>
+        %s = affine.load %S[%i, %j] : memref<64x64xf32>
         %qk = arith.mulf %q, %k : f32
         %sn = arith.addf %s, %qk : f32
-        affine.store %sn, %S[%i, %j] : memref<32x32xf32>
+        affine.store %sn, %S[%i, %j] : memref<64x64xf32>
       }
     }
   }
-  affine.for %i = 0 to 32 {
-    affine.store %lowest, %Mx[%i] : memref<32xf32>
+  affine.for %i = 0 to 64 {
+    affine.store %lowest, %Mx[%i] : memref<64xf32>
   }
-  affine.for %i = 0 to 32 {
-    affine.for %j = 0 to 32 {
-      %m = affine.load %Mx[%i] : memref<32xf32>
-      %s = affine.load %S[%i, %j] : memref<32x32xf32>
+  affine.for %i = 0 to 64 {
+    affine.for %j = 0 to 64 {
+      %m = affine.load %Mx[%i] : memref<64xf32>
+      %s = affine.load %S[%i, %j] : memref<64x64xf32>
       %mn = arith.maximumf %m, %s : f32
-      affine.store %mn, %Mx[%i] : memref<32xf32>
+      affine.store %mn, %Mx[%i] : memref<64xf32>
     }
   }
-  affine.for %i = 0 to 32 {
-    affine.for %j = 0 to 32 {
-      %s = affine.load %S[%i, %j] : memref<32x32xf32>
-      %m = affine.load %Mx[%i] : memref<32xf32>
+  affine.for %i = 0 to 64 {
+    affine.for %j = 0 to 64 {
+      %s = affine.load %S[%i, %j] : memref<64x64xf32>
+      %m = affine.load %Mx[%i] : memref<64xf32>
       %df = arith.subf %s, %m : f32
       %e = math.exp %df : f32
-      affine.store %e, %S[%i, %j] : memref<32x32xf32>
+      affine.store %e, %S[%i, %j] : memref<64x64xf32>
     }
   }
-  affine.for %i = 0 to 32 {
-    affine.store %zero, %Sum[%i] : memref<32xf32>
+  affine.for %i = 0 to 64 {
+    affine.store %zero, %Sum[%i] : memref<64xf32>
   }
-  affine.for %i = 0 to 32 {
-    affine.for %j = 0 to 32 {
-      %l = affine.load %Sum[%i] : memref<32xf32>
-      %p = affine.load %S[%i, %j] : memref<32x32xf32>
+  affine.for %i = 0 to 64 {
+    affine.for %j = 0 to 64 {
+      %l = affine.load %Sum[%i] : memref<64xf32>
+      %p = affine.load %S[%i, %j] : memref<64x64xf32>
       %ln = arith.addf %l, %p : f32
-      affine.store %ln, %Sum[%i] : memref<32xf32>
+      affine.store %ln, %Sum[%i] : memref<64xf32>
     }
   }
-  affine.for %i = 0 to 32 {
-    affine.for %d = 0 to 8 {
-      affine.store %zero, %O[%i, %d] : memref<32x8xf32>
+  affine.for %i = 0 to 64 {
+    affine.for %d = 0 to 16 {
+      affine.store %zero, %O[%i, %d] : memref<64x16xf32>
     }
   }
-  affine.for %i = 0 to 32 {
-    affine.for %d = 0 to 8 {
-      affine.for %j = 0 to 32 {
-        %p = affine.load %S[%i, %j] : memref<32x32xf32>
-        %v = affine.load %V[%j, %d] : memref<32x8xf32>
-        %o = affine.load %O[%i, %d] : memref<32x8xf32>
+  affine.for %i = 0 to 64 {
+    affine.for %d = 0 to 16 {
+      affine.for %j = 0 to 64 {
+        %p = affine.load %S[%i, %j] : memref<64x64xf32>
+        %v = affine.load %V[%j, %d] : memref<64x16xf32>
+        %o = affine.load %O[%i, %d] : memref<64x16xf32>
         %pv = arith.mulf %p, %v : f32
         %on = arith.addf %o, %pv : f32
-        affine.store %on, %O[%i, %d] : memref<32x8xf32>
+        affine.store %on, %O[%i, %d] : memref<64x16xf32>
       }
     }
   }
-  affine.for %i = 0 to 32 {
-    affine.for %d = 0 to 8 {
-      %o = affine.load %O[%i, %d] : memref<32x8xf32>
-      %l = affine.load %Sum[%i] : memref<32xf32>
+  affine.for %i = 0 to 64 {
+    affine.for %d = 0 to 16 {
+      %o = affine.load %O[%i, %d] : memref<64x16xf32>
+      %l = affine.load %Sum[%i] : memref<64xf32>
       %on = arith.divf %o, %l : f32
-      affine.store %on, %O[%i, %d] : memref<32x8xf32>
+      affine.store %on, %O[%i, %d] : memref<64x16xf32>
     }
   }
   func.return
@@ -312,7 +313,7 @@ func.func @attention_rows(%Q: memref<32x8xf32>, %K: memref<32x8xf32>, %V: memref
 // wavefronts: the outer loop enumerates t/16 + (2t+i)/16 and the second tile
 // loop is parallel. Point loops keep the skewed indices.
 // NN-LABEL: func.func @jacobi_2d
-// NN:      affine.for %[[WAVE:.*]] = 0 to 9 {
+// NN:      affine.for %[[WAVE:.*]] = 0 to {{[0-9]+}} {
 // NN-NEXT:   affine.for %[[T1:.*]] = max affine_map<{{.*}}>(%[[WAVE]]) to min affine_map<{{.*}}>(%[[WAVE]]) step 16 {
 // NN-NEXT:     affine.for %[[T2:.*]] = max affine_map<{{.*}}>(%[[WAVE]], %[[T1]]) to min affine_map<{{.*}}>(%[[WAVE]], %[[T1]]) step 16 {
 // NN-NEXT:       affine.for %[[T:.*]] = max
@@ -324,37 +325,37 @@ func.func @attention_rows(%Q: memref<32x8xf32>, %K: memref<32x8xf32>, %V: memref
 // NN-NEXT: }
 // NN-NEXT: func.return
 
-func.func @jacobi_2d(%A: memref<64x64xf32>, %B: memref<64x64xf32>) {
+func.func @jacobi_2d(%A: memref<128x128xf32>, %B: memref<128x128xf32>) {
   %fifth = arith.constant 0.2 : f32
   affine.for %t = 0 to 32 {
-    affine.for %i = 1 to 63 {
-      affine.for %j = 1 to 63 {
-        %c = affine.load %A[%i, %j] : memref<64x64xf32>
-        %w = affine.load %A[%i, %j - 1] : memref<64x64xf32>
-        %e = affine.load %A[%i, %j + 1] : memref<64x64xf32>
-        %s = affine.load %A[%i + 1, %j] : memref<64x64xf32>
-        %n = affine.load %A[%i - 1, %j] : memref<64x64xf32>
+    affine.for %i = 1 to 127 {
+      affine.for %j = 1 to 127 {
+        %c = affine.load %A[%i, %j] : memref<128x128xf32>
+        %w = affine.load %A[%i, %j - 1] : memref<128x128xf32>
+        %e = affine.load %A[%i, %j + 1] : memref<128x128xf32>
+        %s = affine.load %A[%i + 1, %j] : memref<128x128xf32>
+        %n = affine.load %A[%i - 1, %j] : memref<128x128xf32>
         %a1 = arith.addf %c, %w : f32
         %a2 = arith.addf %a1, %e : f32
         %a3 = arith.addf %a2, %s : f32
         %a4 = arith.addf %a3, %n : f32
         %o = arith.mulf %fifth, %a4 : f32
-        affine.store %o, %B[%i, %j] : memref<64x64xf32>
+        affine.store %o, %B[%i, %j] : memref<128x128xf32>
       }
     }
-    affine.for %i = 1 to 63 {
-      affine.for %j = 1 to 63 {
-        %c = affine.load %B[%i, %j] : memref<64x64xf32>
-        %w = affine.load %B[%i, %j - 1] : memref<64x64xf32>
-        %e = affine.load %B[%i, %j + 1] : memref<64x64xf32>
-        %s = affine.load %B[%i + 1, %j] : memref<64x64xf32>
-        %n = affine.load %B[%i - 1, %j] : memref<64x64xf32>
+    affine.for %i = 1 to 127 {
+      affine.for %j = 1 to 127 {
+        %c = affine.load %B[%i, %j] : memref<128x128xf32>
+        %w = affine.load %B[%i, %j - 1] : memref<128x128xf32>
+        %e = affine.load %B[%i, %j + 1] : memref<128x128xf32>
+        %s = affine.load %B[%i + 1, %j] : memref<128x128xf32>
+        %n = affine.load %B[%i - 1, %j] : memref<128x128xf32>
         %a1 = arith.addf %c, %w : f32
         %a2 = arith.addf %a1, %e : f32
         %a3 = arith.addf %a2, %s : f32
         %a4 = arith.addf %a3, %n : f32
         %o = arith.mulf %fifth, %a4 : f32
-        affine.store %o, %A[%i, %j] : memref<64x64xf32>
+        affine.store %o, %A[%i, %j] : memref<128x128xf32>
       }
     }
   }
