@@ -77,6 +77,7 @@ class DefaultPipeline(NamedPipeline):
             "convert-graph-to-linalg",
             "bufferize",
             "convert-linalg-to-affine",
+            "poly-schedule",
         ]
 
 
