@@ -140,12 +140,13 @@ def isl_text(expr: AffineExpr, dims: Sequence[str], symbols: Sequence[str]) -> s
                 if isinstance(lhs, AffineConstantExpr):
                     return f"({lhs.value}*{b})"
                 return f"({a} * {b})"
+            divisor = rhs.value if isinstance(rhs, AffineConstantExpr) else b
             if kind == AffineBinaryOpKind.FloorDiv:
-                return f"floor(({a}) / {b})"
+                return f"floor(({a}) / {divisor})"
             if kind == AffineBinaryOpKind.CeilDiv:
-                return f"ceil(({a}) / {b})"
+                return f"ceil(({a}) / {divisor})"
             if kind == AffineBinaryOpKind.Mod:
-                return f"(({a}) mod {b})"
+                return f"(({a}) mod {divisor})"
     raise ValueError(f"unexpected affine expression {expr}")
 
 

@@ -56,6 +56,7 @@ from xdsl.rewriter import InsertPoint
 from nnopt.dialects import affine
 from nnopt.passes.polyhedral.affine_forms import IndexResolver
 from nnopt.passes.polyhedral.dependences import Dependences
+from nnopt.passes.polyhedral.extraction import outside_of
 from nnopt.passes.polyhedral.isl_support import isl_errors
 from nnopt.passes.polyhedral.scop import Scop, Statement
 
@@ -221,7 +222,7 @@ class _AstEmitter:
         self.options = options
         self.params = scop.params.values
         self.param_index = {name: k for k, name in enumerate(scop.params.names)}
-        self.resolver = IndexResolver(scop.params, lambda v: True)
+        self.resolver = IndexResolver(scop.params, outside_of(scop.loops))
         self.scope = _Scope([], {})
 
     # expressions
@@ -274,7 +275,7 @@ class _AstEmitter:
             raise CodegenUnsupported("a condition that is not a comparison")
         op = e.get_op_type()
         args = [e.get_op_arg(k) for k in range(e.get_op_n_arg())]
-        if op in (isl.ast_expr_op_type.and_, isl.ast_expr_op_type.and_then):
+        if op in (isl.ast_expr_op_type.and_, isl.ast_expr_op_type.and_then):  # type: ignore[attr-defined]
             return [c for a in args for c in self.constraints(a)]
         zero = AffineExpr.constant(0)
         ge, eq = AffineConstraintKind.ge, AffineConstraintKind.eq
@@ -304,9 +305,9 @@ class _AstEmitter:
                 self.node(children.get_at(k), builder, [], in_parallel)
         elif kind == isl.ast_node_type.mark:
             self.node(node.mark_get_node(), builder, [*marks, node.mark_get_id().get_name()], in_parallel)
-        elif kind == isl.ast_node_type.for_:
+        elif kind == isl.ast_node_type.for_:  # type: ignore[attr-defined]
             self._for(node, builder, marks, in_parallel)
-        elif kind == isl.ast_node_type.if_:
+        elif kind == isl.ast_node_type.if_:  # type: ignore[attr-defined]
             self._if(node, builder, in_parallel)
         elif kind == isl.ast_node_type.user:
             self._user(node, builder)
@@ -355,7 +356,7 @@ class _AstEmitter:
         """Exclusive upper bounds from `iterator <= e` / `iterator < e` (conjunctions too)."""
         op = cond.get_op_type()
         args = [cond.get_op_arg(k) for k in range(cond.get_op_n_arg())]
-        if op in (isl.ast_expr_op_type.and_, isl.ast_expr_op_type.and_then):
+        if op in (isl.ast_expr_op_type.and_, isl.ast_expr_op_type.and_then):  # type: ignore[attr-defined]
             return [t for a in args for t in self._upper_bound(a, iterator)]
         if op in (isl.ast_expr_op_type.le, isl.ast_expr_op_type.lt):
             index, bound = args

@@ -124,13 +124,14 @@ def scop_regions(block: Block) -> list[ScopRegion]:
 def nest_problem(nest: affine.ForOp) -> NotModelable | None:
     """Why `nest` cannot be modelled, or None."""
     try:
-        _NestWalker(IndexResolver(ParameterTable(), _outside_of([nest])), 0).walk_nest(nest)
+        _NestWalker(IndexResolver(ParameterTable(), outside_of([nest])), 0).walk_nest(nest)
     except NotModelable as problem:
         return problem
     return None
 
 
-def _outside_of(nests: Sequence[Operation]) -> _Outside:
+def outside_of(nests: Sequence[Operation]) -> _Outside:
+    """A predicate: is an SSA value defined outside the given loop nests?"""
     return _Outside(list(nests))
 
 
@@ -340,7 +341,7 @@ def _program_order_key(op: Operation) -> tuple[int, ...]:
 def build_scop(ctx: isl.Context, region: ScopRegion) -> Scop:
     """The polyhedral model of `region` (whose nests `scop_regions` checked)."""
     params = ParameterTable()
-    resolver = IndexResolver(params, _outside_of(region.loops))
+    resolver = IndexResolver(params, outside_of(region.loops))
     drafts: list[_Draft] = []
     bounds: dict[affine.ForOp, tuple[list[AffineExpr], list[AffineExpr]]] = {}
     conditions: dict[affine.IfOp, list[tuple[AffineConstraintKind, AffineExpr]]] = {}
@@ -471,6 +472,7 @@ class _IslBuilder:
             linearized = len(types_by_root[key]) > 1
             arrays[key] = ArrayInfo(name, root, element, linearized, _extents(pending, key, linearized))
         for statement, op, indices in pending:
+            assert isinstance(op, affine.LoadOp | affine.StoreOp)
             key, _ = _array_key(op.memref)
             info = arrays[key]
             memref_type = op.memref.type
@@ -481,8 +483,10 @@ class _IslBuilder:
                 raise CompileError(error.message, op) from None
             symbols = self.params.names
             if info.linearized:
-                terms = [isl_text(e, statement.dim_names, symbols) + f" * {s}" for e, s in zip(indices, strides, strict=True)]
-                target = f"{info.name}[{' + '.join([str(offset), *terms])}]"
+                address = AffineExpr.constant(offset)
+                for index, stride in zip(indices, strides, strict=True):
+                    address = address + index * stride
+                target = f"{info.name}[{isl_text(address, statement.dim_names, symbols)}]"
             else:
                 target = f"{info.name}[{', '.join(isl_text(e, statement.dim_names, symbols) for e in indices)}]"
             tuple_text = f"{statement.name}[{', '.join(statement.dim_names)}]"

@@ -302,9 +302,9 @@ class PlutoScheduler:
             return seen
 
         reverse: dict[int, set[int]] = {}
-        for source, targets in graph.items():
-            for target in targets:
-                reverse.setdefault(target, set()).add(source)
+        for origin, ends in graph.items():
+            for end in ends:
+                reverse.setdefault(end, set()).add(origin)
         return sorted((reach(a, graph) & reach(b, reverse)) | {a, b})
 
     # -- bands ------------------------------------------------------------------------------

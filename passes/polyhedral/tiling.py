@@ -269,8 +269,8 @@ class _BandTransform:
             depth += 1
         if node.band_n_member() > 1:
             node = node.band_split(1)
-        vector = node.band_get_partial_schedule()
-        node = self._sink(node.delete(), vector, mark)
+        schedule = node.band_get_partial_schedule()
+        node = self._sink(node.delete(), schedule, mark)
         for _ in range(depth):
             node = node.parent()
         return node
