@@ -171,9 +171,8 @@ def test_legality_check_rejects_a_reversed_loop() -> None:
 
 def test_isl_errors_become_compile_errors_at_the_op() -> None:
     [scop] = scops_of(MATMUL)
-    with pytest.raises(CompileError, match="isl failed while testing") as caught:
-        with isl_errors(scop.anchor, "testing"):
-            isl.Set.read_from_str(new_isl_context(), "{ [i] : i >= }")
+    with pytest.raises(CompileError, match="isl failed while testing") as caught, isl_errors(scop.anchor, "testing"):
+        isl.Set.read_from_str(new_isl_context(), "{ [i] : i >= }")
     assert caught.value.location is not None and caught.value.location.file == "test.mlir"
 
 
