@@ -123,7 +123,7 @@ class PolySchedule(ModulePass):
         if schedule is None:
             return
         with isl_errors(scop.anchor, "checking the schedule"):
-            violated = violated_dependences(schedule, deps)
+            violated = violated_dependences(schedule, deps.required)
         if not violated.is_empty():
             emit_remark(scop.anchor, f"schedule declined: it would reverse dependences {violated}")
             return
@@ -171,7 +171,7 @@ class PolySchedule(ModulePass):
                 simd=self.simd,
                 wavefront=self.wavefront and self.parallel,
             )
-            return transform_bands(schedule, scop, band_options)
+            return transform_bands(schedule, scop, band_options, deps.required)
 
 
 def _replace(scop: Scop, new_ops: list[Operation]) -> None:

@@ -7,8 +7,9 @@ touches, inner loops complete) should fill at most half a cache level, leaving
 room for the rest of the working set. The largest uniform size (a power of two,
 capped by each member's trip count) whose footprint fits half of L1 is chosen;
 when even 16 does not fit in L1 (a long inner reduction, say), the tile is
-sized for L2 instead. The SIMD member keeps rows of up to 256 elements whole
-(long vector loops), and in a fully parallel band a member along which no
+sized for L2 instead. The innermost member (the SIMD loop, or a time-tiled
+stencil's last loop) keeps tiles of at least 256 elements (long vector loops,
+prefetch-friendly rows), and in a fully parallel band a member along which no
 access is invariant (a depthwise conv's channel) is not tiled: there is no
 reuse to capture. An L2 level above the L1 tiles, when asked for, uses the
 largest multiple of the L1 sizes that fits half of L2.
@@ -35,7 +36,7 @@ class TilingHints:
     """Members that keep their whole extent in a tile."""
 
     vector: int | None = None
-    """The SIMD member: its rows stay whole up to LONG_VECTOR_ROW elements."""
+    """The innermost (SIMD) member: its tiles are at least LONG_VECTOR_ROW long."""
     parallel: bool = False
     """A fully parallel band: members without reuse (nothing invariant along them) stay whole."""
 
@@ -46,10 +47,12 @@ LONG_VECTOR_ROW = 256
 def _uniform(facts: BandFacts, size: int, hints: TilingHints) -> list[int]:
     sizes = []
     for member, extent in enumerate(facts.extents):
-        whole = (member == hints.vector and extent <= LONG_VECTOR_ROW) or (
-            hints.parallel and not facts.has_reuse(member)
-        )
-        sizes.append(extent if whole else min(size, extent))
+        if member == hints.vector:
+            sizes.append(min(extent, max(size, LONG_VECTOR_ROW)))
+        elif hints.parallel and not facts.has_reuse(member):
+            sizes.append(extent)
+        else:
+            sizes.append(min(size, extent))
     return sizes
 
 

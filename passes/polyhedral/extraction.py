@@ -54,7 +54,7 @@ from nnopt.passes.memory_access import memory_access, memref_layout, root_buffer
 from nnopt.passes.polyhedral.affine_forms import IndexResolver, ParameterTable, isl_text
 from nnopt.passes.polyhedral.isl_support import isl_errors
 from nnopt.passes.polyhedral.scop import Access, ArrayInfo, Scop, Statement
-from nnopt.support.diagnostics import CompileError, emit_remark
+from nnopt.support.diagnostics import CompileError, emit_remark, location_of
 
 _ISL_WORDS = frozenset(
     ["and", "or", "not", "exists", "mod", "floor", "ceil", "min", "max", "true", "false",
@@ -89,8 +89,6 @@ def _hoistable(op: Operation) -> bool:
 
 
 def _where(op: Operation) -> str:
-    from nnopt.support.diagnostics import location_of
-
     location = location_of(op)
     return f"'{op.name}' op" + (f" at {location}" if location is not None else "")
 
@@ -306,7 +304,10 @@ class _NestWalker:
             return
         owner = value.owner
         if not isinstance(owner, Operation):
-            raise NotModelable(f"a block argument of {_where(owner.parent_op() or owner)} is used across statements", owner.parent_op())  # type: ignore[arg-type]
+            # block arguments inside a nest are loop indices, all in `ivs` for its statements
+            parent = owner.parent_op()
+            assert parent is not None
+            raise NotModelable(f"an argument of {_where(parent)} is used outside its loop", parent)
         if id(owner) in members or id(owner) in support:
             return
         if owner.regions or not is_side_effect_free(owner):

@@ -1,6 +1,6 @@
 """Checking a schedule against the dependences before the code is rewritten.
 
-    violated = violated_dependences(schedule, deps)   # empty: every pair stays in order
+    violated = violated_dependences(schedule, deps.required)   # empty: all pairs in order
     if not violated.is_empty(): decline
 
 Every pair of `deps.required` (exact RAW/WAR/WAW, reductions relaxed where
@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import islpy as isl
 
-from nnopt.passes.polyhedral.dependences import Dependences
 
-
-def violated_dependences(schedule: isl.Schedule, deps: Dependences) -> isl.UnionMap:
-    """The dependence pairs `schedule` does not execute in order."""
+def violated_dependences(schedule: isl.Schedule, required: isl.UnionMap) -> isl.UnionMap:
+    """The pairs of `required` (e.g. `Dependences.required`) `schedule` does not run in order."""
     mapping = schedule.get_map()
     in_order = mapping.lex_lt_union_map(mapping)
-    return deps.required.subtract(in_order).coalesce()
+    return required.subtract(in_order).coalesce()

@@ -189,6 +189,8 @@ class PlutoScheduler:
         return self._sequence(self._cluster(sccs, live), live)
 
     def _sequence(self, parts: list[list[str]], live: Live) -> Node:
+        if len(parts) == 1:
+            raise SchedulingFailed(f"statements {', '.join(parts[0])} cannot be ordered or fused")
         children: list[tuple[list[str], Node]] = []
         for part in parts:
             children.append((part, self._group(part, live.restrict(self._domain(part)))))
@@ -199,6 +201,8 @@ class PlutoScheduler:
         parts: list[list[str]] = []
         for component in sccs:
             done = all(self._full(n) for n in component)
+            if not done and any(self._full(n) for n in component):
+                raise SchedulingFailed(f"statements {', '.join(component)} depend on each other in a cycle")
             if not done and parts and not all(self._full(n) for n in parts[-1]):
                 parts[-1] = parts[-1] + component
             else:

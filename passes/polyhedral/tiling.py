@@ -1,6 +1,6 @@
 """Tiling, intra-tile permutation, SIMD marks and wavefronts on an isl schedule tree.
 
-    schedule = transform_bands(schedule, scop, BandOptions(tile=True, levels=1))
+    schedule = transform_bands(schedule, scop, BandOptions(tile=True, levels=1), deps.required)
 
 Every permutable band, innermost first:
 
@@ -20,6 +20,8 @@ Every permutable band, innermost first:
    is split off, sunk below the inner loops with many iterations (a conv's
    channel loop, a matmul's k) but above short ones (a 3x3 window, which the C
    compiler unrolls inside the vector loop), and marked `simd`.
+6. In a time-tiled (wavefront) band, each statement gets its own innermost
+   point loop when the dependences allow it (checked at once).
 
 Example: a 512^3 matmul's band (i, j) {init; (k) {update}} becomes tile loops
 (i, j) step 64, point loop i, and j sunk into the init and below k, marked simd.
@@ -44,6 +46,7 @@ from nnopt.passes.polyhedral.cache_model import (
     tile_sizes_for,
 )
 from nnopt.passes.polyhedral.codegen import SIMD_MARK
+from nnopt.passes.polyhedral.legality import violated_dependences
 from nnopt.passes.polyhedral.scop import Scop
 
 ISOLATE_MARK = "isolate-full-tiles"
@@ -83,11 +86,16 @@ class UntiledSkew(Exception):
     """A band skewed for tiling (no parallel member) that is not tiled: worse than the original order."""
 
 
-def transform_bands(schedule: isl.Schedule, scop: Scop, options: BandOptions) -> isl.Schedule:
-    """Apply steps 1-5 to every band; UntiledSkew when a skewed band ends up untiled."""
+def transform_bands(
+    schedule: isl.Schedule, scop: Scop, options: BandOptions, required: isl.UnionMap
+) -> isl.Schedule:
+    """Apply steps 1-6 to every band; UntiledSkew when a skewed band ends up untiled.
+
+    `required` are the dependences a tentative change (step 6) is checked against.
+    """
     paths: list[list[int]] = []
     _band_paths(schedule.get_root(), [], paths)
-    transform = _BandTransform(scop, options)
+    transform = _BandTransform(scop, options, required)
     for path in paths:
         node = _at(schedule, path)
         if _under_simd_mark(node):
@@ -123,10 +131,11 @@ def _sizes(option: tuple[int, ...], members: int) -> list[int]:
 
 
 class _BandTransform:
-    def __init__(self, scop: Scop, options: BandOptions) -> None:
+    def __init__(self, scop: Scop, options: BandOptions, required: isl.UnionMap) -> None:
         self.scop = scop
         self.ctx = scop.ctx
         self.options = options
+        self.required = required
         self.pending_isolation: list[tuple[list[int], isl.UnionMap]] = []
         """Sizes and point-loop schedules of the tile bands marked for isolation."""
 
@@ -155,7 +164,8 @@ class _BandTransform:
         mark = vector is not None and facts.vectorizable(vector)
         levels = 0
         if self.options.tile:
-            hints = TilingHints(vector if sink else None, all(coincident))
+            innermost = vector if sink else (members - 1 if not any(coincident) and members > 1 else None)
+            hints = TilingHints(innermost, all(coincident))
             node, levels = self._tile(node, facts, coincident, hints)
         if levels == 0 and members > 1 and not any(coincident) and band_is_skewed(node, self.scop):
             raise UntiledSkew("no tile loop would use the skewed band")
@@ -214,7 +224,42 @@ class _BandTransform:
             depth, top_sizes = depth + 1, outer
         if wavefront:
             node = self._wavefront(node, top_sizes)
+            node = self._distribute_innermost(node, depth)
         return node, depth
+
+    def _distribute_innermost(self, top: isl.ScheduleNode, depth: int) -> isl.ScheduleNode:
+        """Give each statement its own innermost point loop, when that stays legal.
+
+        A time-tiled stencil's sweeps share the point loops, shifted against each
+        other: in one innermost loop, the second sweep reads what the first wrote
+        one iteration before, which stops vectorization. Run in turn, each sweep's
+        innermost loop is a plain row.
+        """
+        point = top
+        for _ in range(depth):
+            point = point.child(0)
+        names: list[str] = []
+        point.get_domain().foreach_set(lambda s: names.append(s.get_tuple_name()))
+        if len(names) < 2 or point.band_n_member() < 2:
+            return top
+        names.sort(key=lambda n: self.scop.statement(n).position)
+        inner = point.band_split(point.band_n_member() - 1).child(0)
+        schedule = inner.band_get_partial_schedule()
+        leaf = inner.delete()
+        filters = isl.UnionSetList.alloc(self.ctx, len(names))
+        for name in names:
+            filters = filters.add(isl.UnionSet.from_set(self.scop.statement(name).domain))
+        node = leaf.insert_sequence(filters)
+        for k in range(len(names)):
+            branch = node.child(k).child(0)
+            branch = branch.insert_partial_schedule(schedule.intersect_domain(branch.get_domain()))
+            node = branch.parent().parent()
+        candidate = node.parent()
+        for _ in range(depth):
+            candidate = candidate.parent()
+        if not violated_dependences(candidate.get_schedule(), self.required).is_empty():
+            return top
+        return candidate
 
     def _tile_once(self, node: isl.ScheduleNode, sizes: list[int], coincident: list[bool]) -> isl.ScheduleNode:
         node = node.band_tile(isl.MultiVal.read_from_str(self.ctx, "{ [" + ", ".join(map(str, sizes)) + "] }"))

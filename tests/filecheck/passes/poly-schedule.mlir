@@ -311,16 +311,19 @@ func.func @attention_rows(%Q: memref<64x16xf32>, %K: memref<64x16xf32>, %V: memr
 // written. Pluto skews the band to (t, 2t + i, 2t + j) (the second sweep
 // shifted by one), tiles it in time and space, and runs the tiles in
 // wavefronts: the outer loop enumerates t/16 + (2t+i)/16 and the second tile
-// loop is parallel. Point loops keep the skewed indices.
+// loop is parallel. Point loops keep the skewed indices; each sweep has its
+// own innermost loop (vectorizable rows).
 // NN-LABEL: func.func @jacobi_2d
 // NN:      affine.for %[[WAVE:.*]] = 0 to {{[0-9]+}} {
 // NN-NEXT:   affine.for %[[T1:.*]] = max affine_map<{{.*}}>(%[[WAVE]]) to min affine_map<{{.*}}>(%[[WAVE]]) step 16 {
 // NN-NEXT:     affine.for %[[T2:.*]] = max affine_map<{{.*}}>(%[[WAVE]], %[[T1]]) to min affine_map<{{.*}}>(%[[WAVE]], %[[T1]]) step 16 {
 // NN-NEXT:       affine.for %[[T:.*]] = max
 // NN-NEXT:         affine.for %[[I:.*]] = max
-// NN-NEXT:           affine.for %[[J:.*]] = max
-// NN:                  affine.store %o, %B[%[[T]] * -2 + %[[I]], %[[T]] * -2 + %[[J]]]
-// NN:                  affine.store %o_1, %A[%[[T]] * -2 + %[[I]] + -1, %[[T]] * -2 + %[[J]] + -1]
+// NN:                  affine.for %[[J:.*]] = max
+// NN:                    affine.store %o, %B[%[[T]] * -2 + %[[I]], %[[T]] * -2 + %[[J]]]
+// NN-NEXT:             }
+// NN:                  affine.for %[[J2:.*]] = max
+// NN:                  affine.store %o_1, %A[%[[T]] * -2 + %[[I]] + -1, %[[T]] * -2 + %[[J2]] + -1]
 // NN:        } {nnopt.parallel}
 // NN-NEXT: }
 // NN-NEXT: func.return
