@@ -16,7 +16,8 @@ unknowns are bounded (0 ≤ c ≤ max-coefficient, 0 ≤ c0 ≤ max-shift) and e
 new row must be linearly independent of the statement's earlier rows (Pluto's
 orthogonal-subspace constraints). The integer lexmin of
 (u, w, Σc, per statement c_m .. c_1, c0) picks the row: no dependence
-distance if possible, then no skew, then the original loop order.
+distance if possible, then no skew, then the original loop order (found
+variable by variable with integer emptiness tests, see `_lexmin`).
 
 Rows found against the same live dependences form a permutable band. When a
 statement has all its rows, the band ends and the group is split (statements
@@ -48,7 +49,6 @@ from nnopt.passes.polyhedral.isl_support import (
     SchedulingFailed,
     integer_basic_set,
     operation_budget,
-    point_values,
 )
 from nnopt.passes.polyhedral.linear_algebra import null_space, rank
 from nnopt.passes.polyhedral.schedule_tree import Band, Leaf, Node, Row, Sequence, rows_union_map
@@ -436,12 +436,42 @@ class PlutoScheduler:
             guess = self._original_order_row(layout)
             if guess is not None and not problem.intersect(guess[1]).is_empty():
                 return guess[0]
-            if feasibility_only:
-                return None if problem.is_empty() else []
-            best = problem.lexmin()
-            if best.is_empty():
+            if problem.is_empty():
                 return None
-            return point_values(best)
+            if feasibility_only:
+                return []
+            return self._lexmin(layout, problem)
+
+    def _lexmin(self, layout: _Layout, problem: isl.BasicSet) -> list[int]:
+        """The lexicographically smallest point of a non-empty, non-negative problem.
+
+        Variable by variable, the smallest feasible value is found by doubling
+        and bisection on integer emptiness tests, then fixed. isl's own
+        `lexmin` returns the same point but its dual simplex with cuts takes
+        seconds on some of these problems (constant loop bounds make large
+        Farkas coefficients); emptiness tests stay in milliseconds.
+        """
+        values: list[int] = []
+        for position in range(len(layout.variables)):
+            high = 1
+            while self._bounded(problem, position, high).is_empty():
+                high *= 2
+            low = -1 if high == 1 else high // 2
+            while high - low > 1:
+                middle = (low + high) // 2
+                if self._bounded(problem, position, middle).is_empty():
+                    low = middle
+                else:
+                    high = middle
+            values.append(high)
+            problem = problem.fix_val(isl.dim_type.set, position, isl.Val.int_from_si(self.ctx, high))
+        return values
+
+    def _bounded(self, problem: isl.BasicSet, position: int, bound: int) -> isl.BasicSet:
+        """`problem` with variable `position` at most `bound`."""
+        constraint = isl.Constraint.inequality_alloc(problem.get_space())
+        constraint = constraint.set_coefficient_val(isl.dim_type.set, position, isl.Val.int_from_si(self.ctx, -1))
+        return problem.add_constraint(constraint.set_constant_val(isl.Val.int_from_si(self.ctx, bound)))
 
     def _original_order_row(self, layout: _Layout) -> tuple[list[int], isl.BasicSet] | None:
         """Each statement's first loop independent of its rows so far, as a point of the layout."""
