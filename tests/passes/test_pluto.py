@@ -7,8 +7,10 @@ import time
 import pytest
 
 from nnopt.passes.polyhedral.isl_support import BudgetExceeded, SchedulingFailed
+from nnopt.passes.polyhedral.legality import violated_dependences
 from nnopt.passes.polyhedral.pluto import PlutoOptions, PlutoScheduler
-from nnopt.passes.polyhedral.schedule_tree import Band, Leaf, Node, Row, Sequence
+from nnopt.passes.polyhedral.schedule_tree import Band, Leaf, Node, Row, Sequence, to_isl_schedule
+from nnopt.passes.polyhedral.tiling import BandOptions, transform_bands
 from nnopt.passes.polyhedral.time_limit import run_with_time_limit
 from tests.passes.polyhedral_helpers import scop_and_deps
 
@@ -169,3 +171,52 @@ def test_time_limit_passes_results_and_chosen_exceptions_back() -> None:
         run_with_time_limit(fail, 5.0, passed_on=(SchedulingFailed,))
     with pytest.raises(RuntimeError, match="no legal hyperplane"):
         run_with_time_limit(fail, 5.0)
+
+
+SEIDEL_2D = """
+func.func @seidel(%A: memref<40x40xf32>) {
+  %nine = arith.constant 9.0 : f32
+  affine.for %t = 0 to 8 {
+    affine.for %i = 1 to 39 {
+      affine.for %j = 1 to 39 {
+        %a = affine.load %A[%i - 1, %j - 1] : memref<40x40xf32>
+        %b = affine.load %A[%i - 1, %j] : memref<40x40xf32>
+        %c = affine.load %A[%i - 1, %j + 1] : memref<40x40xf32>
+        %d = affine.load %A[%i, %j - 1] : memref<40x40xf32>
+        %e = affine.load %A[%i, %j] : memref<40x40xf32>
+        %f = affine.load %A[%i, %j + 1] : memref<40x40xf32>
+        %g = affine.load %A[%i + 1, %j - 1] : memref<40x40xf32>
+        %h = affine.load %A[%i + 1, %j] : memref<40x40xf32>
+        %k = affine.load %A[%i + 1, %j + 1] : memref<40x40xf32>
+        %s1 = arith.addf %a, %b : f32
+        %s2 = arith.addf %s1, %c : f32
+        %s3 = arith.addf %s2, %d : f32
+        %s4 = arith.addf %s3, %e : f32
+        %s5 = arith.addf %s4, %f : f32
+        %s6 = arith.addf %s5, %g : f32
+        %s7 = arith.addf %s6, %h : f32
+        %s8 = arith.addf %s7, %k : f32
+        %o = arith.divf %s8, %nine : f32
+        affine.store %o, %A[%i, %j] : memref<40x40xf32>
+      }
+    }
+  }
+  func.return
+}
+"""
+
+
+def test_seidel_2d_is_skewed_and_tiled_in_wavefronts() -> None:
+    scop, deps = scop_and_deps(SEIDEL_2D)
+    tree = PlutoScheduler(scop, deps, PlutoOptions()).schedule()
+    # Pluto's (t, t + i, 2t + i + j): every loop carries a dependence
+    assert isinstance(tree, Band)
+    assert [row["S0"] for row in tree.rows] == [Row((1, 0, 0), 0), Row((1, 1, 0), 0), Row((2, 1, 1), 0)]
+    assert tree.coincident == [False, False, False]
+    schedule = transform_bands(
+        to_isl_schedule(tree, scop), scop, BandOptions(sizes=(4, 8, 8)), deps.required
+    )
+    tile_band = schedule.get_root().child(0)
+    wavefront = str(tile_band.band_get_partial_schedule().get_union_pw_aff(0))
+    assert "floor((t)/4)" in wavefront and "floor((t + i)/8)" in wavefront
+    assert violated_dependences(schedule, deps.required).is_empty()
