@@ -79,6 +79,15 @@ class BandFacts:
         strides = [s for _, s in self.strides(member)]
         return any(s == 1 for s in strides) and all(s is not None and 0 <= s <= max_stride for s in strides)
 
+    def writes_contiguous(self, member: int) -> bool:
+        """Every access that writes is unit-stride along `member` (and there is one)."""
+        writes = [s for a, s in self.strides(member) if a.is_write]
+        return bool(writes) and all(s == 1 for s in writes)
+
+    def longest_inner_loop(self) -> int:
+        """Iterations of the longest loop inside the band (1 when there is none)."""
+        return max((trips for view in self.views for _, trips in view.inner), default=1)
+
     def has_reuse(self, member: int) -> bool:
         """Whether some access is invariant along `member` (tiling it keeps data in cache)."""
         return any(s == 0 for _, s in self.strides(member))

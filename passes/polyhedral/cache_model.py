@@ -8,8 +8,9 @@ room for the rest of the working set. The largest uniform size (a power of two,
 capped by each member's trip count) whose footprint fits half of L1 is chosen;
 when even 16 does not fit in L1 (a long inner reduction, say), the tile is
 sized for L2 instead. The innermost member (the SIMD loop, or a time-tiled
-stencil's last loop) keeps tiles of at least 256 elements (long vector loops,
-prefetch-friendly rows), and in a fully parallel band a member along which no
+stencil's last loop) keeps tiles of at least 2048 elements (long vector loops,
+prefetch-friendly rows: on this machine untiled rows of 1100 floats ran 1.4x
+faster than 256-wide tiles in gemm), and in a fully parallel band a member along which no
 access is invariant (a depthwise conv's channel) is not tiled: there is no
 reuse to capture. An L2 level above the L1 tiles, when asked for, uses the
 largest multiple of the L1 sizes that fits half of L2.
@@ -41,7 +42,7 @@ class TilingHints:
     """A fully parallel band: members without reuse (nothing invariant along them) stay whole."""
 
 
-LONG_VECTOR_ROW = 256
+LONG_VECTOR_ROW = 2048
 
 
 def _uniform(facts: BandFacts, size: int, hints: TilingHints) -> list[int]:

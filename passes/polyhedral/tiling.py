@@ -7,7 +7,8 @@ Every permutable band, innermost first:
 1. Intra-tile order: the coincident member whose accesses are most often
    unit-stride (`BandFacts.stride_score`) moves to the innermost position,
    above only the members of a few iterations (a 3x3 window), when every
-   access is unit-stride, invariant or 2 apart along it (else the order stays).
+   access is unit-stride, invariant or 2 apart along it, or when every write is
+   unit-stride and a long loop runs inside (else the order stays).
 2. Tiling: `band_tile` splits the band into tile loops (stepping by the tile
    size) and point loops; sizes come from the option or the cache model.
    With two levels the tile band is tiled again (L2 above L1).
@@ -51,6 +52,8 @@ from nnopt.passes.polyhedral.scop import Scop
 
 ISOLATE_MARK = "isolate-full-tiles"
 SMALL_LOOP = 4
+LONG_REDUCTION = 256
+"""Inner loops at least this long are worth a strided SIMD loop around them."""
 """Loops of at most this many iterations stay inside the SIMD loop (the C compiler unrolls them)."""
 
 
@@ -148,7 +151,7 @@ class _BandTransform:
         members = node.band_n_member()
         coincident = [bool(node.band_member_get_coincident(k)) for k in range(members)]
         vector = self._vector_member(facts, coincident)
-        if vector is not None and not (self.options.simd and facts.vectorizable(vector, max_stride=2)):
+        if vector is not None and not (self.options.simd and self._worth_sinking(facts, vector)):
             vector = None
         if vector is not None:
             # innermost, except for short loops (a kernel window) that stay inside it
@@ -173,6 +176,15 @@ class _BandTransform:
             assert vector is not None
             node = self._mark_simd(node, levels, vector, mark)
         return node
+
+    @staticmethod
+    def _worth_sinking(facts: BandFacts, member: int) -> bool:
+        """Every access unit-stride, invariant or 2 apart along `member`; or every write
+        unit-stride above a long inner loop (a strided read then beats the scalar
+        reduction chain the C compiler would make of that loop: syrk's k)."""
+        if facts.vectorizable(member, max_stride=2):
+            return True
+        return facts.writes_contiguous(member) and facts.longest_inner_loop() >= LONG_REDUCTION
 
     @staticmethod
     def _vector_member(facts: BandFacts, coincident: list[bool]) -> int | None:
