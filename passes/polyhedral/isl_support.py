@@ -4,7 +4,10 @@
     with isl_errors(loop_op, "computing dependences"):
         flow = access_info.compute_flow()   # islpy.Error -> CompileError at loop_op
     with operation_budget(ctx, 5_000_000):
-        point = ilp.lexmin()                # too much work -> BudgetExceeded
+        cone = dependence.wrap().coefficients()   # too much work -> BudgetExceeded
+
+The operation budget bounds some isl algorithms (Farkas cones) but not its
+integer programming; `time_limit.py` provides the hard time limit.
 
 isl silently accepts objects of two contexts; every isl object of a compilation
 must come from the context made here. isl reports errors as `islpy.Error`
@@ -82,10 +85,3 @@ def integer_basic_set(rational: isl.BasicSet) -> isl.BasicSet:
     for constraint in rational.get_constraints():
         result = result.add_constraint(constraint)
     return result
-
-
-def point_values(point_set: isl.Set | isl.BasicSet) -> list[int]:
-    """The coordinates of the single point of `point_set` (e.g. a lexmin)."""
-    point = point_set.sample_point()
-    count = point_set.dim(isl.dim_type.set)
-    return [point.get_coordinate_val(isl.dim_type.set, i).to_python() for i in range(count)]

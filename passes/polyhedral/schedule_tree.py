@@ -54,14 +54,6 @@ class Sequence:
 Node = Leaf | Band | Sequence
 
 
-def row_union_map(scop: Scop, row: dict[str, Row]) -> isl.UnionMap:
-    """{ S[x] -> [c · x + c0] } for the statements of `row`, restricted to their domains."""
-    result = isl.UnionMap.empty(scop.context.get_space())
-    for name, member in row.items():
-        result = result.union(isl.UnionMap.from_map(_row_map(scop, name, member)))
-    return result
-
-
 def rows_union_map(scop: Scop, rows: list[dict[str, Row]]) -> isl.UnionMap:
     """{ S[x] -> [row_1(x), ..., row_n(x)] } for a whole band."""
     names = list(rows[0])
@@ -77,12 +69,6 @@ def rows_union_map(scop: Scop, rows: list[dict[str, Row]]) -> isl.UnionMap:
 
 def _params(scop: Scop) -> str:
     return "[" + ", ".join(scop.params.names) + "] -> " if len(scop.params) else ""
-
-
-def _row_map(scop: Scop, name: str, member: Row) -> isl.Map:
-    statement = scop.statement(name)
-    text = f"{_params(scop)}{{ {name}[{', '.join(statement.dim_names)}] -> [({member.text(statement.dim_names)})] }}"
-    return isl.Map.read_from_str(scop.ctx, text).intersect_domain(statement.domain)
 
 
 def _filter(scop: Scop, names: list[str]) -> isl.UnionSet:

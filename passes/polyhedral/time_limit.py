@@ -8,8 +8,9 @@ reach it) and one hard problem can run for minutes. The computation runs in a
 child process made by fork (it inherits the isl objects built so far) and
 sends back text; the parent kills it when the limit passes. Exceptions of the
 `passed_on` types cross back with their message; any other failure in the
-child is reported as an internal error. Where fork does not exist, the
-computation runs in-process without a limit.
+child is reported as an internal error. Where fork does not exist, and in
+daemonic processes (a multiprocessing pool's workers may not have children),
+the computation runs in-process without a limit.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ def run_with_time_limit(
     fn: Callable[[], str], seconds: float, passed_on: tuple[type[Exception], ...] = ()
 ) -> str:
     """fn() computed in a forked child; BudgetExceeded when it takes longer than `seconds`."""
-    if not hasattr(os, "fork"):
-        return fn()
+    if not hasattr(os, "fork") or multiprocessing.current_process().daemon:
+        return fn()  # no fork, or a daemonic process (which may not start children)
     passed_on = (BudgetExceeded, *passed_on)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
