@@ -97,10 +97,12 @@ def emit_counted_loop(
     increment = f"++{name}" if step == "1" else f"{name} += {step}"
     header = f"for (intptr_t {name} = {lower}; {name} < {upper}; {increment})"
     if parallel and e.options.openmp:
-        e.uses_openmp = True
+        # a body that may return from the function (allocation failure) or calls
+        # stays sequential: an OpenMP region cannot be left by `return`
         call = _outlined_body(e, op, iv) if isinstance(op, xdsl_affine.ForOp) else None
-        e.line("#pragma omp parallel for")
         if call is not None:
+            e.uses_openmp = True
+            e.line("#pragma omp parallel for")
             e.line(f"{header} {call}")
             return
     with e.scope(f"{header} {{"):
