@@ -2,7 +2,7 @@
 
     nn-opt model.mlir -p 'poly-schedule{scheduler=pluto fuse=nn tile-sizes=32,32,64}'
 
-For each run of consecutive `affine.for` nests in a function (a SCoP):
+For each run of consecutive `affine.for` nests in a function's body block (a SCoP):
 
 1. the polyhedral model (`polyhedral/extraction.py`): statements, domains,
    accesses, the original order; nests it cannot model are left alone with a
