@@ -29,6 +29,7 @@ from nnopt.passes.graph.graph_fold_batch_norm import GraphFoldBatchNorm
 from nnopt.passes.graph.graph_fuse_epilogue import GraphFuseEpilogue
 from nnopt.passes.graph.graph_layout_nchwc import GraphLayoutNchwc
 from nnopt.passes.graph.graph_recognize_attention import GraphRecognizeAttention
+from nnopt.passes.poly_schedule import PolySchedule
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -52,6 +53,7 @@ for _pass in (
     Bufferize,
     ConvertLinalgToAffine,
     LinalgStrategies,
+    PolySchedule,
     CanonicalizePass,
     CommonSubexpressionElimination,
     DeadCodeElimination,

@@ -89,6 +89,7 @@ class DefaultPipeline(NamedPipeline):
             "bufferize",
             f"linalg-strategies{{target={self.target}}}",
             "convert-linalg-to-affine",
+            "poly-schedule",
             f"affine-vectorize{{target={self.target}}}",
             f"affine-register-block{{target={self.target}}}",
         ]

@@ -32,6 +32,7 @@ from xdsl.dialects.builtin import ModuleOp, UnitAttr, VectorType
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
+from nnopt.passes import marks
 from nnopt.passes.affine_access import access_pattern
 from nnopt.passes.affine_vectorize import VECTORIZED_ATTR
 from nnopt.passes.loop_bounds import trip_count
@@ -41,7 +42,7 @@ from nnopt.runtime.targets import get_target
 from nnopt.support.diagnostics import emit_remark
 
 _VECTOR_REGISTERS = {"x86-avx512": 32, "x86-avx2": 16, "aarch64-neon": 32, "riscv64-rvv": 32, "generic": 16}
-BLOCKED_ATTR = "nnopt.register_blocked"
+BLOCKED_ATTR = marks.REGISTER_BLOCKED
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,11 @@ from xdsl.dialects import affine as xdsl_affine
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp
 from xdsl.passes import ModulePass
 
+from nnopt.passes import marks
 from nnopt.passes.unroll_jam import jam_decline_reason, unroll_and_jam
 from nnopt.support.diagnostics import emit_remark
 
-UNROLL_JAM_ATTR = "nnopt.unroll_jam"
+UNROLL_JAM_ATTR = marks.UNROLL_JAM
 
 
 @dataclass(frozen=True)

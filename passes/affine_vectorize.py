@@ -57,6 +57,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from nnopt.dialects import affine
 from nnopt.dialects.vector import make_reduction
+from nnopt.passes import marks
 from nnopt.passes.affine_access import (
     AffineAccess,
     access_pattern,
@@ -69,8 +70,8 @@ from nnopt.passes.memory_access import root_buffer
 from nnopt.runtime.targets import get_target
 from nnopt.support.diagnostics import emit_remark
 
-SIMD_ATTR = "nnopt.simd"
-VECTORIZED_ATTR = "nnopt.vectorized"
+SIMD_ATTR = marks.SIMD
+VECTORIZED_ATTR = marks.VECTORIZED
 
 # combine op -> (vector.reduction kind, identity)
 REDUCTION_KINDS: dict[type[Operation], tuple[str, float]] = {

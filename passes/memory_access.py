@@ -3,6 +3,7 @@
     reads, writes = memory_access(op)      # ([%A], [%C]) for affine.store %v, %C[...]
     view_source(op)                        # %A for memref.expand_shape %A ...
     root_buffer(value)                     # follows views back to the allocation/argument
+    memref_layout(memref<4x8xf32>)         # ((8, 1), 0): element strides and offset
 
 Used by the C emitter (const-qualified read-only arguments), bufferization checks
 and the polyhedral SCoP extraction. An op with memref operands that is not listed
@@ -15,6 +16,10 @@ from xdsl.dialects import affine, memref, vector
 from xdsl.dialects.builtin import MemRefType
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.ir import Operation, SSAValue
+
+from nnopt.dialects.layouts import memref_layout
+
+__all__ = ["memory_access", "memref_layout", "root_buffer", "view_source", "written_roots"]
 
 VIEW_OPS: tuple[type[Operation], ...] = (
     memref.SubviewOp,

@@ -73,6 +73,7 @@ class CEmitter:
         self.parallel_depth = 0
         """How many OpenMP parallel loops enclose the op being emitted."""
         self.extra_prelude: list[str] = []
+        self.helpers = 0
 
     # -- output --------------------------------------------------------------------
 
@@ -88,6 +89,11 @@ class CEmitter:
         finally:
             self.indent -= 1
             self.line(closer)
+
+    def fresh_helper_name(self) -> str:
+        """A module-unique name for a generated static function."""
+        self.helpers += 1
+        return f"nn_body{self.helpers}"
 
     def need_prelude(self, text: str) -> None:
         """Add a helper definition once, after the standard prelude."""

@@ -17,6 +17,7 @@ running maximum m, the running sum l and the unnormalised output acc:
           acc[r, e] = acc[r, e] * a[r] + sum_c s[r, c] * v[b, h / G, j0 + c, e]  # micro-kernel
         out[b, h, i0 + r, e] = acc[r, e] / l[r]
 
+The nest is marked `nnopt.scheduled` (the polyhedral scheduler leaves it alone).
 The loops are plain affine code; the loops over c and e are marked `nnopt.simd`,
 and the vector passes turn the two products into register-blocked micro-kernels.
 Row blocks and key blocks that do not fill Br or Bc get their own nests of
@@ -36,9 +37,8 @@ from xdsl.rewriter import InsertPoint
 
 from nnopt.dialects.kernel import AttentionOp
 from nnopt.lowering.affine_builder import AffineBuilder, Ix
+from nnopt.passes import marks
 
-PARALLEL = "nnopt.parallel"
-SIMD = "nnopt.simd"
 ROW_BLOCK = 64
 KEY_BLOCK = 64
 
@@ -74,7 +74,9 @@ def emit_flash_attention(op: AttentionOp) -> None:
             index.append(Ix.of(0) if size == 1 else full[dim])
         return index
 
-    with b.loop(0, batch, name="b") as bi, b.loop(0, heads, name="h", attributes=[PARALLEL]) as hi:
+    with b.loop(0, batch, name="b", attributes=[marks.SCHEDULED]) as bi, b.loop(
+        0, heads, name="h", attributes=[marks.PARALLEL]
+    ) as hi:
         kv = hi // group if group > 1 else hi
         key_blocks = -(-lk // bc)
         # K^T by key block: kt[j / Bc, d, j % Bc], so a block's scores read one
@@ -98,7 +100,7 @@ def emit_flash_attention(op: AttentionOp) -> None:
         scale_value = b.constant(scale, f32)
 
         def key_block(i0: Ix, rows: int, j0: Ix, cols: int) -> None:
-            with b.loop(0, rows, name="r") as r, b.loop(0, cols, name="c", attributes=[SIMD]) as c:
+            with b.loop(0, rows, name="r") as r, b.loop(0, cols, name="c", attributes=[marks.SIMD]) as c:
                 b.store(zero, s, [r, c])
                 with b.loop(0, depth, name="d") as d:
                     x = b.load(op.query, [bi, hi, i0 + r, d])
@@ -127,9 +129,9 @@ def emit_flash_attention(op: AttentionOp) -> None:
                 b.store(a, al, [r])
                 b.store(b.compute(arith.AddfOp, b.compute(arith.MulfOp, b.load(l_, [r]), a), b.load(rs, [r])), l_, [r])
                 b.store(b.load(mn, [r]), m, [r])
-            with b.loop(0, rows, name="r") as r, b.loop(0, dv, name="e", attributes=[SIMD]) as e:
+            with b.loop(0, rows, name="r") as r, b.loop(0, dv, name="e", attributes=[marks.SIMD]) as e:
                 b.store(b.compute(arith.MulfOp, b.load(acc, [r, e]), b.load(al, [r])), acc, [r, e])
-            with b.loop(0, rows, name="r") as r, b.loop(0, dv, name="e", attributes=[SIMD]) as e:
+            with b.loop(0, rows, name="r") as r, b.loop(0, dv, name="e", attributes=[marks.SIMD]) as e:
                 with b.loop(0, cols, name="c") as c:
                     product = b.compute(arith.MulfOp, b.load(s, [r, c]), b.load(op.value, [bi, kv, j0 + c, e]))
                     b.store(b.compute(arith.AddfOp, b.load(acc, [r, e]), product), acc, [r, e])

@@ -16,7 +16,8 @@ register-blocked micro-kernel:
               C[ic+ir+r, jc+jr+c] += Ap[ir/MR][k][r] * Bp[jr/NR][k][c]
 
 Rows and columns that do not fill an MR x NR tile are computed by plain loops
-over the unpacked operands.
+over the unpacked operands. The blocked nest is marked `nnopt.scheduled` (the
+polyhedral scheduler leaves it alone).
 """
 
 from __future__ import annotations
@@ -34,10 +35,7 @@ from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 from xdsl.rewriter import InsertPoint
 
 from nnopt.lowering.affine_builder import AffineBuilder, Ix, IxLike, substitute
-
-PARALLEL = "nnopt.parallel"
-SIMD = "nnopt.simd"
-SCHEDULED = "nnopt.scheduled"
+from nnopt.passes import marks
 
 
 @dataclass(frozen=True)
@@ -164,7 +162,8 @@ def emit_gemm(gemm: Gemm, tiling: GemmTiling) -> None:
     def loops_over_batch(dims: list[int], index: dict[int, Ix]) -> None:
         if dims:
             # not parallel: the panel buffers are shared by the whole nest
-            with builder.loop(0, gemm.ranges[dims[0]], name=f"b{dims[0]}") as iv:
+            outermost = [marks.SCHEDULED] if not index else []
+            with builder.loop(0, gemm.ranges[dims[0]], name=f"b{dims[0]}", attributes=outermost) as iv:
                 index[dims[0]] = iv
                 loops_over_batch(dims[1:], index)
             return
@@ -184,7 +183,8 @@ def emit_gemm(gemm: Gemm, tiling: GemmTiling) -> None:
             plain(index, (m_full, m_size), (0, n_full))
 
     def blocked(index: dict[int, Ix]) -> None:
-        with builder.loop(0, n_full, step=nc, name="jc") as jc:
+        outermost = [] if gemm.batch else [marks.SCHEDULED]
+        with builder.loop(0, n_full, step=nc, name="jc", attributes=outermost) as jc:
             n_cur = [n_full - jc, nc]
             k_full = k_size // kc * kc
             for k_start, k_stop, depth in ((0, k_full, kc), (k_full, k_size, k_size - k_full)):
@@ -193,10 +193,10 @@ def emit_gemm(gemm: Gemm, tiling: GemmTiling) -> None:
                 with builder.loop(k_start, k_stop, step=depth, name="pc") as pc:
                     with builder.loop(0, n_cur, step=t.nr, name="jr") as jr:
                         with builder.loop(0, depth, name="k") as k:
-                            with builder.loop(0, t.nr, name="c", attributes=[SIMD]) as c:
+                            with builder.loop(0, t.nr, name="c", attributes=[marks.SIMD]) as c:
                                 x = builder.load(gemm.b, operand_index(1, index, 0, jc + jr + c, pc + k))
                                 builder.store(x, b_pack.memref, [jr // t.nr, k, c])
-                    with builder.loop(0, m_full, step=mc, name="ic", attributes=[PARALLEL]) as ic:
+                    with builder.loop(0, m_full, step=mc, name="ic", attributes=[marks.PARALLEL]) as ic:
                         a_pack = memref.AllocaOp.get(element, 64, [mc // t.mr, depth, t.mr])
                         builder.insert(a_pack)
                         a_pack.memref.name_hint = "a_block"
@@ -209,7 +209,7 @@ def emit_gemm(gemm: Gemm, tiling: GemmTiling) -> None:
                         with builder.loop(0, n_cur, step=t.nr, name="jr") as jr:
                             with builder.loop(0, m_cur, step=t.mr, name="ir") as ir:
                                 with builder.loop(0, t.mr, name="r") as r:
-                                    with builder.loop(0, t.nr, name="c", attributes=[SIMD]) as c:
+                                    with builder.loop(0, t.nr, name="c", attributes=[marks.SIMD]) as c:
                                         with builder.loop(0, depth, name="k") as k:
                                             x = builder.load(a_pack.memref, [ir // t.mr, k, r])
                                             y = builder.load(b_pack.memref, [jr // t.nr, k, c])

@@ -39,6 +39,5 @@ func.func @f(%x: tensor<1x4x12x12xf32>, %w: tensor<6x4x3x3xf32>, %b: tensor<6xf3
     w = rng.standard_normal((6, 4, 3, 3), dtype=np.float32)
     b = rng.standard_normal(6, dtype=np.float32)
     im2col = nnopt.compile(ir, pipeline="graph-conv-strategy{strategy=im2col},default-pipeline")
-    assert "im2col" not in im2col.source or True  # lowered away; the result is what matters
     direct = nnopt.compile(ir, pipeline="")
     np.testing.assert_allclose(im2col(x, w, b), direct(x, w, b), rtol=1e-4, atol=1e-4)

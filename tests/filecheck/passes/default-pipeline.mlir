@@ -8,9 +8,10 @@
 // CHECK:       initial_value = dense<{{\[\[\[\[}}2.500000e-01]], {{\[\[}}2.500000e-01]]], {{\[\[\[}}1.250000e-01]], {{\[\[}}1.250000e-01]]], {{\[\[\[}}5.000000e-01]], {{\[\[}}5.000000e-01]]]]> : tensor<3x2x1x1xf32>
 // CHECK-NOT:   memref.global
 // CHECK-LABEL: func.func @conv_bn_relu
-// Without epilogue fusion, the relu is a loop nest of its own after the convolution's.
+// Without epilogue fusion at the graph level the 1x1 convolution becomes a matmul
+// (graph-conv-strategy) and the scheduler fuses it with the bias and relu nests.
 // CHECK:       arith.mulf
-// CHECK:       affine.for
+// CHECK:       arith.addf
 // CHECK:       arith.maximumf
 // With it, the relu follows the reduction loops inside the output's loops, on
 // the accumulator carried through iter_args.
