@@ -5,8 +5,10 @@
     y = exe(x, w, b)
 
 Levels: graph -> linalg on tensors -> memrefs -> affine loops -> C.
+`nnopt.reference.run(ir, "f", *arrays)` runs IR without C, as a test oracle.
 """
 
+from nnopt import reference
 from nnopt.compiler import compile
 from nnopt.executable import CompiledFunction, Executable
 from nnopt.runtime.calling import ArgumentError, KernelError
@@ -19,4 +21,5 @@ __all__ = [
     "Executable",
     "KernelError",
     "compile",
+    "reference",
 ]
