@@ -3,6 +3,7 @@
     exe = nnopt.compile(text)                        # default pipeline, native target
     exe = nnopt.compile(text, pipeline="")           # no optimisation, only conversions
     exe = nnopt.compile(text, pipeline="builtin.module(lower-to-affine)")
+    exe = nnopt.compile(text, sanitize=True)         # ASan + UBSan (see runtime/sanitizers.py)
 
 `pipeline=None` runs the default optimising pipeline for the target; a pipeline
 string runs exactly those passes, then only the conversions still needed to
@@ -21,6 +22,7 @@ from nnopt.lowering.pipeline import DefaultPipeline, lower_to_c_ready, parse_pip
 from nnopt.registry import make_context
 from nnopt.runtime.build import build
 from nnopt.runtime.calling import NativeKernel, load_library
+from nnopt.runtime.sanitizers import sanitize_requested, sanitizer_flags
 from nnopt.runtime.targets import Target, get_target
 from nnopt.signatures import signature_of
 from nnopt.support.diagnostics import CompileError
@@ -61,9 +63,15 @@ def compile(
     ir: str | ModuleOp,
     target: str = "native",
     pipeline: str | None = None,
+    sanitize: bool | None = None,
 ) -> Executable:
-    """Compile IR (text or module, any level) for `target` and load it."""
+    """Compile IR (text or module, any level) for `target` and load it.
+
+    `sanitize=True` (default: $NNOPT_SANITIZE) builds with AddressSanitizer and
+    UndefinedBehaviorSanitizer; see `nnopt.runtime.sanitizers`.
+    """
     target_info = get_target(target)
+    extra_flags = sanitizer_flags(target_info) if sanitize_requested(sanitize) else ()
     ctx = make_context()
     module = load_ir(ir, ctx)
     lower_module(ctx, module, target_info, pipeline)
@@ -71,7 +79,7 @@ def compile(
     functions = public_functions(module)
     if not functions:
         raise CompileError("the module has no public function to compile")
-    artifact = build(source, target_info)
+    artifact = build(source, target_info, extra_flags)
     compiled: dict[str, CompiledFunction] = {}
     library = load_library(artifact) if target_info.is_host else None
     for function in functions:

@@ -49,7 +49,7 @@ class CompiledFunction:
         inputs = self.input_params
         if len(args) != len(inputs):
             names = ", ".join(p.name for p in inputs)
-            raise ArgumentError(f"{self.name}() takes {len(inputs)} arguments ({names}), got {len(args)}")
+            raise self.signature.error(f"{self.name}() takes {len(inputs)} arguments ({names}), got {len(args)}")
         outputs = [
             np.empty(p.shape, dtype=p.dtype)  # type: ignore[arg-type]
             for p in self.signature.params[len(inputs) :]

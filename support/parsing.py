@@ -85,6 +85,19 @@ def _first_undefined_use(parser: LocatingParser) -> CompileError | None:
     return None
 
 
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("//") for line in text.splitlines())
+
+
+def _complete_message(message: str, span: Span[str] | Span[bytes]) -> str:
+    """xDSL sometimes gives only the end of a message (' in block definition')."""
+    if not message.startswith(" "):
+        return message
+    text = span.text if isinstance(span.text, str) else ""
+    found = f"'{text}'" if text.strip() else "end of input (is a '}' missing?)"
+    return f"unexpected {found}{message}"
+
+
 def parse_module(
     ctx: Context, text: str, file_name: str = "<stdin>", line_offset: int = 0
 ) -> ModuleOp:
@@ -92,6 +105,8 @@ def parse_module(
 
     Raises CompileError for syntax errors and unknown operations or dialects.
     """
+    if _only_comments(text):
+        return ModuleOp([])  # as mlir-opt: an empty input is an empty module
     parser = LocatingParser(ctx, text, file_name, line_offset)
     try:
         return parser.parse_module()
@@ -100,7 +115,7 @@ def parse_module(
         if undefined is not None:
             raise undefined from None
         raise CompileError(
-            error.msg,
+            _complete_message(error.msg, error.span),
             location=_span_location(error.span, line_offset),
             excerpt=_excerpt(error.span),
         ) from None

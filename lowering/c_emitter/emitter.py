@@ -36,6 +36,38 @@ _C_KEYWORDS = frozenset(
 )
 
 _IDENT = re.compile(r"[^A-Za-z0-9_]")
+_C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+LIBRARY_NAMES = frozenset(
+    ["malloc", "calloc", "realloc", "free", "aligned_alloc", "memcpy", "memset", "memmove", "abort", "exit"]
+    + [f"{base}{suffix}" for base in (
+        "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt", "tanh", "sin", "cos",
+        "tan", "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "erf", "fabs", "floor",
+        "ceil", "round", "nearbyint", "trunc", "pow", "atan2", "copysign", "fmax", "fmin", "fma",
+    ) for suffix in ("", "f")]
+)
+"""Functions of the C library the generated code includes or calls."""
+
+
+def c_symbol_problem(name: str) -> str | None:
+    """Why `name` cannot name a function or global in the generated C (None: it can)."""
+    if not _C_IDENTIFIER.fullmatch(name):
+        return "it is not a C identifier"
+    if name in _C_KEYWORDS:
+        return "it is a C keyword"
+    if name.startswith("nn_"):
+        return "names starting with 'nn_' are reserved for the generated C's helpers"
+    if name.startswith("__") or (name.startswith("_") and name[1:2].isupper()):
+        return "it is reserved for the C implementation"
+    if name in LIBRARY_NAMES:
+        return "the generated C uses the C library function of that name"
+    return None
+
+
+def check_c_symbol(name: str, what: str, op: Operation) -> None:
+    problem = c_symbol_problem(name)
+    if problem is not None:
+        raise CompileError(f"'{name}' is not a valid C {what} name: {problem}; rename it", op)
 
 
 @dataclass

@@ -24,8 +24,9 @@ from nnopt.reference.errors import ExecutionError
 from nnopt.reference.interpreter import Interpreter
 from nnopt.reference.values import Allocation, Buffer, numpy_dtype, scalar
 from nnopt.registry import make_context
-from nnopt.runtime.calling import ArgumentError, Param, Signature, check_arguments
+from nnopt.runtime.calling import Param, Signature, check_arguments
 from nnopt.signatures import signature_of
+from nnopt.support.diagnostics import location_of
 from nnopt.support.parsing import parse_module
 from nnopt.support.verification import verify_module
 
@@ -50,7 +51,8 @@ def tensor_signature(function: func.FuncOp) -> Signature:
             params.append(Param(name, numpy_dtype(arg.type.get_element_type()), tuple(arg.type.get_shape())))
         else:
             params.append(Param(name, numpy_dtype(arg.type), None))
-    return Signature(function.sym_name.data, tuple(params))
+    location = location_of(function)
+    return Signature(function.sym_name.data, tuple(params), (), str(location) if location else None)
 
 
 def _scalar_argument(value: Any, type_: Any) -> Any:
@@ -109,7 +111,7 @@ class ReferenceProgram:
             inputs = signature.params[: len(signature.params) - n_outputs]
             if len(args) != len(inputs):
                 names = ", ".join(p.name for p in inputs)
-                raise ArgumentError(f"{signature.name}() takes {len(inputs)} arguments ({names}), got {len(args)}")
+                raise signature.error(f"{signature.name}() takes {len(inputs)} arguments ({names}), got {len(args)}")
             outputs = [
                 np.empty(p.shape, dtype=p.dtype)  # type: ignore[arg-type]
                 for p in signature.params[len(inputs) :]

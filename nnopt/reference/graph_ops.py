@@ -26,7 +26,7 @@ from nnopt.dialects import graph
 from nnopt.reference.errors import ExecutionError, UnsupportedOpError
 from nnopt.reference.interpreter import Env, Interpreter, Step
 from nnopt.reference.ops_arith import maximumf
-from nnopt.reference.values import Allocation, Buffer, numpy_dtype
+from nnopt.reference.values import Allocation, Buffer, dense_array, numpy_dtype
 
 NumpyFunction = Callable[..., "np.ndarray | Sequence[np.ndarray]"]
 
@@ -70,7 +70,7 @@ def graph_op_compiler(op: Operation) -> Callable[[Interpreter, Operation], Step]
         def step(env: Env) -> None:
             arrays = [env[v].to_array() if isinstance(env[v], Buffer) else env[v] for v in operands]
             produced = fn(op, *arrays)
-            outputs = [produced] if isinstance(produced, np.ndarray) else list(produced)
+            outputs = [produced] if isinstance(produced, np.ndarray | np.generic) else list(produced)
             if len(outputs) != len(results):
                 raise ExecutionError(f"reference gives {len(outputs)} results for {len(results)}")
             for result, array in zip(results, outputs, strict=True):
@@ -87,7 +87,7 @@ def _as_result(array: np.ndarray, type_: Any, description: str) -> Any:
     shape = tuple(type_.get_shape())
     if array.shape != shape:
         raise ExecutionError(f"reference gives shape {array.shape}, but the op's type is {type_}")
-    converted = np.ascontiguousarray(array.astype(numpy_dtype(type_.get_element_type())))
+    converted = np.asarray(array, dtype=numpy_dtype(type_.get_element_type()), order="C")
     return Buffer.contiguous(Allocation(converted.reshape(-1), description, writable=False), shape)
 
 
@@ -99,9 +99,7 @@ def _wide(array: np.ndarray) -> np.ndarray:
 def _constant(op: graph.ConstantOp) -> np.ndarray:
     type_ = op.result.type
     assert isinstance(type_, TensorType)
-    values = np.asarray(op.value.get_values(), dtype=numpy_dtype(type_.get_element_type()))
-    shape = tuple(type_.get_shape())
-    return np.broadcast_to(values, shape).copy() if values.size == 1 else values.reshape(shape)
+    return dense_array(op.value.get_values(), type_.get_shape(), numpy_dtype(type_.get_element_type()))
 
 
 @numpy_reference(graph.AddOp)

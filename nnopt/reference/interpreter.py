@@ -27,13 +27,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from xdsl.dialects import func, memref
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, MemRefType, ModuleOp, UnitAttr
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.traits import IsTerminator
 
 from nnopt.reference.errors import ExecutionError, UnsupportedOpError
-from nnopt.reference.values import Allocation, Buffer, layout_of, numpy_dtype
+from nnopt.reference.values import Allocation, Buffer, dense_array, layout_of, numpy_dtype
 from nnopt.support.diagnostics import CompileError
 
 Env = dict[Any, Any]
@@ -208,14 +209,9 @@ class Interpreter:
         description = f"global @{name}"
         value = op.initial_value
         if isinstance(value, DenseIntOrFPElementsAttr):
-            import numpy as np
-
             data = np.zeros(max(extent, 1), dtype=dtype)
-            elements = np.asarray(value.get_values(), dtype=dtype)
-            contiguous = Buffer(Allocation(data, description), offset, shape, strides)
-            indices = contiguous.all_indices()
-            positions = contiguous.linear_many(indices)
-            data[positions] = np.broadcast_to(elements, (int(np.prod(shape, dtype=np.int64)),)) if elements.size == 1 else elements
+            placed = Buffer(Allocation(data, description), offset, tuple(shape), tuple(strides))
+            placed.scatter(placed.all_indices(), dense_array(value.get_values(), shape, dtype).reshape(-1))
             alloc = Allocation(data, description, writable=not isinstance(op.constant, UnitAttr))
         else:
             alloc = Allocation.uninitialized(dtype, max(extent, 1), description)

@@ -29,7 +29,15 @@ from xdsl.ir import Attribute, Operation
 
 from nnopt.reference.errors import UndefinedBehaviourError, UnsupportedOpError
 from nnopt.reference.interpreter import Env, Interpreter, Step, implements
-from nnopt.reference.values import Allocation, Buffer, convert, element_type, numpy_dtype, scalar
+from nnopt.reference.values import (
+    Allocation,
+    Buffer,
+    convert,
+    dense_array,
+    element_type,
+    numpy_dtype,
+    scalar,
+)
 
 # -- helpers shared by several ops ------------------------------------------------
 
@@ -135,9 +143,7 @@ def _constant(interp: Interpreter, op: arith.ConstantOp) -> Step:
         constant = scalar(value.value.data, type_)
     elif isinstance(value, DenseIntOrFPElementsAttr):
         dtype = numpy_dtype(element_type(type_))
-        shape = value.get_shape() or ()
-        elements = np.asarray(value.get_values(), dtype=dtype)
-        array = np.broadcast_to(elements, shape).copy() if elements.size == 1 else elements.reshape(shape)
+        array = dense_array(value.get_values(), value.get_shape() or (), dtype)
         if isinstance(type_, VectorType):
             constant = array
         else:

@@ -40,7 +40,7 @@ def _mixed(static: Sequence[int], dynamic: Sequence[SSAValue], env: Env) -> list
 
 
 def immutable(array: np.ndarray, description: str) -> Buffer:
-    array = np.ascontiguousarray(array)
+    array = np.asarray(array, order="C")
     return Buffer.contiguous(Allocation(array.reshape(-1), description, writable=False), array.shape)
 
 

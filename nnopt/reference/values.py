@@ -89,6 +89,17 @@ def convert(value: Any, type_: Attribute) -> Any:
     return scalar(value, element_type(type_))
 
 
+def dense_array(values: Sequence[Any], shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
+    """The array of a dense elements attribute (a single value is a splat)."""
+    elements = np.asarray(values, dtype=dtype)
+    size = int(np.prod(shape, dtype=np.int64))
+    if elements.size == size:
+        return elements.reshape(shape).copy()
+    if elements.size == 1:
+        return np.full(shape, elements.reshape(()), dtype=dtype)
+    raise UnsupportedOpError(f"dense value with {elements.size} elements for shape {list(shape)}")
+
+
 def _fill_value(dtype: np.dtype) -> Any:
     if dtype.kind == "f":
         return np.nan
@@ -194,7 +205,7 @@ class Buffer:
 
     @staticmethod
     def from_array(array: np.ndarray, description: str, writable: bool = True) -> Buffer:
-        array = np.ascontiguousarray(array)
+        array = np.asarray(array, order="C")
         return Buffer.contiguous(Allocation.of_array(array, description, writable), array.shape)
 
     @property
@@ -285,6 +296,9 @@ class Buffer:
 
     def scatter(self, indices: Sequence[Any], values: Any) -> None:
         positions = self.linear_many(indices)
+        values = np.asarray(values)
+        if values.shape != positions.shape and values.size == positions.size:
+            values = values.reshape(positions.shape)
         alloc = self.alloc
         alloc.check_live()
         if not alloc.writable:
