@@ -31,7 +31,14 @@ def cache_dir() -> Path:
         os.path.expanduser("~"), ".cache", "nnopt"
     )
     path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK):
+            raise PermissionError(f"cannot write to {path}")
+    except OSError as error:
+        raise CompileError(
+            f"cannot use the build cache directory {path}: {error}; set NNOPT_CACHE_DIR to a writable directory"
+        ) from None
     return path
 
 
@@ -65,7 +72,7 @@ def _digest(path: Path) -> str:
 def entry_is_valid(built: Path) -> bool:
     sidecar = built.with_name(built.name + ".sha256")
     try:
-        return built.exists() and sidecar.read_text().strip() == _digest(built)
+        return built.exists() and sidecar.read_bytes().strip() == _digest(built).encode()
     except OSError:
         return False
 

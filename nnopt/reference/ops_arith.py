@@ -197,10 +197,23 @@ UNSIGNED_BINARY: dict[type[Operation], Callable[[Any, Any, Attribute], Any]] = {
 }
 
 
+def _is_i1(type_: Attribute) -> bool:
+    type_ = element_type(type_)
+    return isinstance(type_, IntegerType) and type_.width.data == 1
+
+
 def _index_result(value: Any, type_: Attribute) -> Any:
     if isinstance(type_, IndexType) and not is_array(value):
         return int(value)
     return value
+
+
+BOOLEAN_BINARY: dict[type[Operation], Callable[[Any, Any], Any]] = {
+    arith.AddiOp: operator.xor,
+    arith.SubiOp: operator.xor,
+    arith.MuliOp: operator.and_,
+}
+"""i1 arithmetic wraps modulo 2 (numpy's bool `+` would be a logical or)."""
 
 
 @implements(*BINARY)
@@ -208,6 +221,8 @@ def _binary(interp: Interpreter, op: Operation) -> Step:
     fn = BINARY[type(op)]
     lhs, rhs = op.operands
     result = op.results[0]
+    if _is_i1(result.type) and type(op) in BOOLEAN_BINARY:
+        fn = BOOLEAN_BINARY[type(op)]
     if isinstance(result.type, IndexType) and type(op) in (arith.MaxSIOp, arith.MinSIOp):
         fn = max if isinstance(op, arith.MaxSIOp) else min  # type: ignore[assignment]
 

@@ -58,8 +58,11 @@ class _Writer:
     ranks: dict[str, int] = field(default_factory=dict)
     extents: dict[str, list[int]] = field(default_factory=dict)
     symbols: list[tuple[str, int]] = field(default_factory=list)
+    indices_used: set[int] = field(default_factory=set)
+    """Index constants the scf loops use (defined at the top as %c<n>)."""
     budget: int = 10
     """Statements left before the program stops nesting."""
+    i32_constants: dict[str, int] = field(default_factory=dict)
 
     def emit(self, text: str) -> None:
         self.lines.append("  " * self.indent + text)
@@ -116,14 +119,69 @@ class _Writer:
 
     # -- float values -------------------------------------------------------------------
 
-    def value(self, indices: list[Index], carried: list[str], depth: int = 0) -> str:
-        kind = self.pick(["load", "load", "constant", "index"] + (["carried"] if carried else []) + (["binary", "binary", "select"] if depth < 2 else []))
+    def integer_value(self, indices: list[Index]) -> str:
+        """An i32 computed from an index with C-sensitive integer ops, as f32."""
+        index = self.draw(st.sampled_from(indices)).name if indices else None  # type: ignore[attr-defined]
+        as_int = self.fresh("k")
+        if index is None:
+            self.emit(f"{as_int} = arith.constant {self.integer(-7, 7)} : i32")
+        else:
+            self.emit(f"{as_int} = arith.index_cast {index} : index to i32")
+        shifted = self.fresh("k")
+        self.emit(f"{shifted} = arith.subi {as_int}, %c{self.constant_i32(self.integer(0, 5))} : i32")
+        operation = self.pick(["divsi", "remsi", "floordivsi", "ceildivsi", "muli", "maxsi", "minsi", "shrsi", "andi"])
+        divisor = self.integer(1, 3) * (1 if self.draw(st.booleans()) else -1)
+        if operation == "shrsi":
+            divisor = abs(divisor)
+        combined = self.fresh("k")
+        self.emit(f"{combined} = arith.{operation} {shifted}, %c{self.constant_i32(divisor)} : i32")
         name = self.fresh("v")
+        self.emit(f"{name} = arith.sitofp {combined} : i32 to f32")
+        return name
+
+    def constant_i32(self, value: int) -> str:
+        """The name suffix of a function-level i32 constant (defined once, at the top)."""
+        key = f"{value}".replace("-", "m")
+        self.i32_constants[key] = value
+        return f"i{key}"
+
+    def value(self, indices: list[Index], carried: list[str], depth: int = 0) -> str:
+        kinds = ["load", "load", "constant", "index", "integer", "math"]
+        kinds += ["carried"] if carried else []
+        kinds += ["binary", "binary", "select", "cast"] if depth < 2 else []
+        kind = self.pick(kinds)
+        if kind == "integer":
+            return self.integer_value(indices)
+        name = self.fresh("v")
+        if kind == "math":
+            operand = self.value(indices, carried, depth + 1) if depth < 2 else self.value(indices, carried, 2)
+            operation = self.pick(["absf", "floor", "ceil", "negf", "sqrt", "exp", "tanh"])
+            if operation == "negf":
+                self.emit(f"{name} = arith.negf {operand} : f32")
+            elif operation in ("sqrt", "exp"):
+                # bounded, non-negative arguments: results stay finite and accurate
+                bounded = self.fresh("b")
+                self.emit(f"{bounded} = math.absf {operand} : f32")
+                clamped = self.fresh("b")
+                self.emit(f"{clamped} = arith.minimumf {bounded}, %cf4 : f32")
+                self.emit(f"{name} = math.{operation} {clamped} : f32")
+            else:
+                self.emit(f"{name} = math.{operation} {operand} : f32")
+            return name
+        if kind == "cast":
+            operand = self.value(indices, carried, depth + 1)
+            wide = self.fresh("d")
+            self.emit(f"{wide} = arith.extf {operand} : f32 to f64")
+            scaled = self.fresh("d")
+            self.emit(f"{scaled} = arith.mulf {wide}, {wide} : f64")
+            self.emit(f"{name} = arith.truncf {scaled} : f64 to f32")
+            return name
         if kind == "load":
             array = self.pick(sorted(self.ranks))
             self.emit(f"{name} = affine.load {self.access(array, indices)} : TYPE<{array}>")
         elif kind == "constant":
-            self.emit(f"{name} = arith.constant {float(self.integer(-INPUT_RANGE, INPUT_RANGE))} : f32")
+            value = self.draw(st.sampled_from([float(v) for v in range(-INPUT_RANGE, INPUT_RANGE + 1)] + [0.5, -0.25, -0.0]))
+            self.emit(f"{name} = arith.constant {value} : f32")
         elif kind == "index" and indices:
             index = self.draw(st.sampled_from(indices))
             as_int = self.fresh("n")
@@ -197,7 +255,7 @@ class _Writer:
         self.budget -= 1
         kinds = ["store", "accumulate", "index_value"]
         if depth < MAX_DEPTH and self.budget > 0:
-            kinds += ["loop", "loop", "loop", "reduction"]
+            kinds += ["loop", "loop", "loop", "reduction", "scf_loop", "temporary"]
         if indices and self.budget > 0:
             kinds += ["if", "if_value"]
         kind = self.pick(kinds)
@@ -234,6 +292,51 @@ class _Writer:
             self.emit("}")
             array = self.pick(sorted(self.ranks))
             self.emit(f"affine.store {result}, {self.access(array, indices)} : TYPE<{array}>")
+        elif kind == "scf_loop":
+            iv = self.fresh("i")
+            trip = self.integer(0, MAX_TRIP)
+            lower = self.integer(0, 1)
+            self.emit(f"scf.for {iv} = %c{lower} to %c{trip} step %c1 {{")
+            self.indices_used.update({lower, trip, 1})
+            self.indent += 1
+            inner = Index(iv, Range(lower, max(lower, trip - 1)))
+            value = self.value([*indices, inner], carried)
+            positive = self.fresh("p")
+            self.emit(f"{positive} = arith.cmpf ogt, {value}, %cf0 : f32")
+            self.emit(f"scf.if {positive} {{")
+            self.indent += 1
+            array = self.pick(sorted(self.ranks))
+            self.emit(f"affine.store {value}, {self.access(array, [*indices, inner])} : TYPE<{array}>")
+            self.indent -= 1
+            self.emit("}")
+            self.indent -= 1
+            self.emit("}")
+        elif kind == "temporary":
+            size = self.integer(1, MAX_TRIP)
+            buffer = self.fresh("t")
+            allocation = self.pick(["alloca", "alloc"])
+            self.emit(f"{buffer} = memref.{allocation}() : memref<{size}xf32>")
+            fill, use = self.fresh("i"), self.fresh("i")
+            self.emit(f"affine.for {fill} = 0 to {size} {{")
+            self.indent += 1
+            value = self.value([*indices, Index(fill, Range(0, size - 1))], carried)
+            self.emit(f"affine.store {value}, {buffer}[{fill}] : memref<{size}xf32>")
+            self.indent -= 1
+            self.emit("}")
+            self.emit(f"affine.for {use} = 0 to {size} {{")
+            self.indent += 1
+            loaded = self.fresh("v")
+            self.emit(f"{loaded} = affine.load {buffer}[{size - 1} - {use}] : memref<{size}xf32>")
+            array = self.pick(sorted(self.ranks))
+            target = self.access(array, [*indices, Index(use, Range(0, size - 1))])
+            old, new = self.fresh("old"), self.fresh("acc")
+            self.emit(f"{old} = affine.load {target} : TYPE<{array}>")
+            self.emit(f"{new} = arith.addf {old}, {loaded} : f32")
+            self.emit(f"affine.store {new}, {target} : TYPE<{array}>")
+            self.indent -= 1
+            self.emit("}")
+            if allocation == "alloc":
+                self.emit(f"memref.dealloc {buffer} : memref<{size}xf32>")
         elif kind == "index_value":
             self.index_value(indices)
             self.statement(indices, depth, carried)
@@ -316,10 +419,14 @@ def affine_programs(draw: Callable[..., object]) -> Program:
     if draw(st.booleans()):
         writer.symbols.append(("%n0", draw(st.integers(0, MAX_TRIP))))  # type: ignore[arg-type]
     writer.block([], 0, [])
-    body = "\n".join(writer.lines)
+    prologue = [f"  %c{n} = arith.constant {n} : index" for n in sorted(writer.indices_used)]
+    prologue += [f"  %ci{key} = arith.constant {value} : i32" for key, value in sorted(writer.i32_constants.items())]
+    prologue += ["  %cf0 = arith.constant 0.0 : f32", "  %cf4 = arith.constant 4.0 : f32"]
+    body = "\n".join(prologue + writer.lines)
     for array in writer.ranks:
         body = body.replace(f"TYPE<{array}>", writer.memref_type(array))
     params = [f"{array}: {writer.memref_type(array)}" for array in writer.ranks]
     params += [f"{name}: index" for name, _ in writer.symbols]
     text = f"func.func @f({', '.join(params)}) {{\n{body}\n  func.return\n}}\n"
-    return Program(text, "f", scalars=tuple(value for _, value in writer.symbols))
+    seed = draw(st.integers(0, 7))
+    return Program(text, "f", seed=seed, scalars=tuple(value for _, value in writer.symbols))  # type: ignore[arg-type]

@@ -43,7 +43,8 @@ from nnopt.support.verification import verify_module
 INPUT_RANGE = 3
 """Inputs are integers in [-3, 3]: sums and products stay exact in float32, so
 results agree bit for bit whatever order a transformation sums in (unless an op
-rounds, such as a division; the tolerance covers those)."""
+rounds, such as a division; the tolerance covers those). Every fourth seed also
+puts NaN, infinities and signed zeros into the inputs."""
 
 RTOL = 1e-5
 
@@ -113,7 +114,12 @@ def make_arguments(program: Program, module: ModuleOp) -> list[Any]:
         type_ = arg.type
         if isinstance(type_, TensorType | MemRefType):
             dtype = numpy_dtype(type_.get_element_type())
-            values = rng.integers(-INPUT_RANGE, INPUT_RANGE + 1, size=type_.get_shape())
+            values = np.asarray(rng.integers(-INPUT_RANGE, INPUT_RANGE + 1, size=type_.get_shape()), dtype=dtype)
+            if dtype.kind == "f" and program.seed % 4 == 3 and values.size:
+                # every fourth seed: NaN, infinities and signed zeros in a few places
+                specials = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0], dtype=dtype)
+                where = rng.random(values.shape) < 0.3
+                values[where] = rng.choice(specials, size=int(where.sum()))
             arguments.append(np.asarray(values, dtype=dtype, order="C"))
         elif isinstance(type_, IndexType | IntegerType):
             arguments.append(next(scalars))

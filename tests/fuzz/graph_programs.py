@@ -174,7 +174,7 @@ def graph_programs(draw: Callable[..., object]) -> Program:
     returned = [values[-1]]
     if len(values) > 1 and draw(st.booleans()):
         returned.append(draw(st.sampled_from(values)))  # type: ignore[arg-type]
-    return Program(render(builder.block, returned), "f")
+    return Program(render(builder.block, returned), "f", seed=draw(st.integers(0, 7)))  # type: ignore[arg-type]
 
 
 def render(block: Block, returned: Sequence[SSAValue]) -> str:
