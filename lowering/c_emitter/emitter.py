@@ -48,6 +48,14 @@ LIBRARY_NAMES = frozenset(
 )
 """Functions of the C library the generated code includes or calls."""
 
+TYPE_NAMES = frozenset(
+    ["size_t", "intptr_t", "uintptr_t", "_Float16"]
+    + [f"{sign}int{width}_t" for sign in ("", "u") for width in (8, 16, 32, 64)]
+)
+"""Type names the generated code spells: a variable of that name would hide the type."""
+
+RESERVED_NAMES = _C_KEYWORDS | LIBRARY_NAMES | TYPE_NAMES
+
 
 def c_symbol_problem(name: str) -> str | None:
     """Why `name` cannot name a function or global in the generated C (None: it can)."""
@@ -59,8 +67,8 @@ def c_symbol_problem(name: str) -> str | None:
         return "names starting with 'nn_' are reserved for the generated C's helpers"
     if name.startswith("__") or (name.startswith("_") and name[1:2].isupper()):
         return "it is reserved for the C implementation"
-    if name in LIBRARY_NAMES:
-        return "the generated C uses the C library function of that name"
+    if name in LIBRARY_NAMES or name in TYPE_NAMES:
+        return "the generated C uses the C library name"
     return None
 
 
@@ -128,7 +136,7 @@ class CEmitter:
         base = _IDENT.sub("_", hint) if hint else fallback
         if not base or base[0].isdigit():
             base = f"{fallback}{base}"
-        if base in _C_KEYWORDS or base.startswith("nn_"):
+        if base in RESERVED_NAMES or base.startswith("nn_"):
             base = f"{base}_"
         name, counter = base, 0
         while name in self.fn.taken or name in self.module_names:

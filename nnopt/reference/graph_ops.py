@@ -45,8 +45,10 @@ def numpy_reference(op_type: type[OpT]) -> Callable[[NumpyFunction], NumpyFuncti
     return register
 
 
-def reference_function(op: Operation) -> NumpyFunction | None:
-    for cls in type(op).__mro__:
+def reference_function(op: Operation | type[Operation]) -> NumpyFunction | None:
+    """The numpy function of an op (or op class), looked up along its base classes."""
+    op_type = op if isinstance(op, type) else type(op)
+    for cls in op_type.__mro__:
         fn = GRAPH_REFERENCES.get(cls)  # type: ignore[arg-type]
         if fn is not None:
             return fn

@@ -155,6 +155,12 @@ class Interpreter:
                     if error.op is None and error.location is None:
                         raise type(error)(error.message, op) from None
                     raise
+                except (CompileError, RecursionError):
+                    raise
+                except Exception as error:
+                    raise ExecutionError(
+                        f"cannot be prepared by the reference executor: {type(error).__name__}: {error}", op
+                    ) from error
                 ops.append(op)
             compiled = CompiledBlock(tuple(ops), tuple(steps), results)
             self._blocks[block] = compiled

@@ -281,7 +281,7 @@ def _drop_unit_dims(
 
 
 def _reassociation(op: memref.ExpandShapeOp | memref.CollapseShapeOp) -> list[list[int]]:
-    return [[int(i.data) for i in group.data] for group in op.reassociation.data]  # type: ignore[attr-defined]
+    return [[int(i.value.data) for i in group.data] for group in op.reassociation.data]  # type: ignore[attr-defined]
 
 
 @implements(memref.CollapseShapeOp)

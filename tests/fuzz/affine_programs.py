@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 
 from tests.fuzz.differential import INPUT_RANGE, Program
 
+RISKY_NAMES = ("free", "expf", "sqrtf", "floorf", "memcpy", "int", "float", "intptr_t", "int32_t", "result0", "nn_min", "NAN", "i_end")
+
 MAX_DEPTH = 3
 MAX_TRIP = 6
 
@@ -63,12 +65,20 @@ class _Writer:
     budget: int = 10
     """Statements left before the program stops nesting."""
     i32_constants: dict[str, int] = field(default_factory=dict)
+    used_names: set[str] = field(default_factory=set)
 
     def emit(self, text: str) -> None:
         self.lines.append("  " * self.indent + text)
 
     def fresh(self, stem: str) -> str:
+        """A new SSA name; sometimes one that is a C keyword, type or library function,
+        so that the C emitter must rename it."""
         self.counter += 1
+        if self.integer(0, 9) == 0:
+            risky = self.pick(list(RISKY_NAMES))
+            if risky not in self.used_names:
+                self.used_names.add(risky)
+                return f"%{risky}"
         return f"%{stem}{self.counter}"
 
     def pick(self, options: list[str]) -> str:
