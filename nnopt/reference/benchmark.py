@@ -33,23 +33,28 @@ def median_seconds(run: Callable[[], object], repeats: int = 5) -> float:
     return statistics.median(samples)
 
 
+def measure(n: int) -> list[tuple[str, float, float]]:
+    """(level, reference seconds, C seconds) for the n x n x n dense+ReLU program."""
+    rng = np.random.default_rng(0)
+    x, w = (rng.standard_normal((n, n), dtype=np.float32) for _ in range(2))
+    b = rng.standard_normal(n, dtype=np.float32)
+    ctx = make_context()
+    module = load_ir(dense_relu_ir(n, n, n), ctx)
+    compiled = nnopt.compile(module, pipeline="")
+    c_time = median_seconds(lambda: compiled(x, w, b), repeats=50)
+    graph_program = nnopt.reference.ReferenceProgram(module.clone())
+    graph_time = median_seconds(lambda: graph_program("dense_relu", x, w, b))
+    run_pass(ctx, module, parse_pipeline("lower-to-affine")[0])
+    affine_program = nnopt.reference.ReferenceProgram(module)
+    affine_time = median_seconds(lambda: affine_program("dense_relu", x, w, b), repeats=3)
+    return [("graph", graph_time, c_time), ("affine", affine_time, c_time)]
+
+
 def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or [8, 16, 32]
     print(f"{'N':>4} {'level':>7} {'reference ms':>13} {'C ms':>9} {'ratio':>8}")
     for n in sizes:
-        rng = np.random.default_rng(0)
-        x, w = (rng.standard_normal((n, n), dtype=np.float32) for _ in range(2))
-        b = rng.standard_normal(n, dtype=np.float32)
-        ctx = make_context()
-        module = load_ir(dense_relu_ir(n, n, n), ctx)
-        compiled = nnopt.compile(module, pipeline="")
-        c_time = median_seconds(lambda: compiled(x, w, b), repeats=50)
-        graph_program = nnopt.reference.ReferenceProgram(module.clone())
-        graph_time = median_seconds(lambda: graph_program("dense_relu", x, w, b))
-        run_pass(ctx, module, parse_pipeline("lower-to-affine")[0])
-        affine_program = nnopt.reference.ReferenceProgram(module)
-        affine_time = median_seconds(lambda: affine_program("dense_relu", x, w, b), repeats=3)
-        for level, seconds in (("graph", graph_time), ("affine", affine_time)):
+        for level, seconds, c_time in measure(n):
             print(f"{n:>4} {level:>7} {seconds * 1e3:>13.2f} {c_time * 1e3:>9.4f} {seconds / c_time:>8.0f}x")
     return 0
 

@@ -117,5 +117,5 @@ def test_unwritable_cache_directory_is_a_diagnostic(tmp_path: Path, monkeypatch:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("NNOPT_CACHE_DIR", str(blocker / "cache"))
-    with pytest.raises(nnopt.CompileError, match="cannot use the build cache directory .*NNOPT_CACHE_DIR"):
+    with pytest.raises(nnopt.CompileError, match=r"cannot use the build cache directory .*NNOPT_CACHE_DIR"):
         build(SOURCE_A, get_target("native"))
