@@ -65,8 +65,6 @@ def c_symbol_problem(name: str) -> str | None:
         return "it is a C keyword"
     if name.startswith("nn_"):
         return "names starting with 'nn_' are reserved for the generated C's helpers"
-    if name.startswith("__") or (name.startswith("_") and name[1:2].isupper()):
-        return "it is reserved for the C implementation"
     if name in LIBRARY_NAMES or name in TYPE_NAMES:
         return "the generated C uses the C library name"
     return None
