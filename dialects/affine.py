@@ -41,7 +41,7 @@ from xdsl.dialects.affine import (
 )
 from xdsl.dialects.builtin import AffineMapAttr, AffineSetAttr, IndexType, MemRefType
 from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
-from xdsl.ir.affine import AffineExpr, AffineMap, AffineSet
+from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap, AffineSet, AffineSymExpr
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
@@ -68,6 +68,7 @@ __all__ = [
     "VectorLoadOp",
     "VectorStoreOp",
     "YieldOp",
+    "compress_map",
     "symbols_as_dims",
     "verify_what_xdsl_misses",
 ]
@@ -358,3 +359,29 @@ Affine = Dialect(
     ],
     [],
 )
+
+
+def compress_map(affine_map: AffineMap, operands: Sequence[SSAValue]) -> tuple[AffineMap, list[SSAValue]]:
+    """Drop the dims and symbols `affine_map` does not use, with their operands.
+
+    `(d0, d1, d2) -> (d0, d2)` over (%i, %j, %k) becomes `(d0, d1) -> (d0, d1)`
+    over (%i, %k), the form the parser produces for `%A[%i, %k]`.
+    """
+    used = set()
+    for expr in affine_map.results:
+        for sub in expr.dfs():
+            if isinstance(sub, AffineDimExpr):
+                used.add(sub.position)
+            elif isinstance(sub, AffineSymExpr):
+                used.add(affine_map.num_dims + sub.position)
+    dims = [i for i in range(affine_map.num_dims) if i in used]
+    symbols = [i for i in range(affine_map.num_symbols) if affine_map.num_dims + i in used]
+    new_dims = [AffineExpr.constant(0)] * affine_map.num_dims
+    for new, old in enumerate(dims):
+        new_dims[old] = AffineExpr.dimension(new)
+    new_symbols = [AffineExpr.constant(0)] * affine_map.num_symbols
+    for new, old in enumerate(symbols):
+        new_symbols[old] = AffineExpr.symbol(new)
+    compressed = affine_map.replace_dims_and_symbols(new_dims, new_symbols, len(dims), len(symbols))
+    kept = [operands[i] for i in dims] + [operands[affine_map.num_dims + i] for i in symbols]
+    return compressed, kept

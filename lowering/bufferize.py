@@ -21,11 +21,23 @@ becomes
     }
 
 The `nnopt.outputs` attribute counts the trailing output arguments.
+
+Slices and reshapes become views of the buffers they read:
+
+    tensor.extract_slice %x[1, 1] [2, 4] [1, 1]   ->  memref.subview (strided, no copy)
+    tensor.insert_slice %s into %d[0, 3] ...       ->  memref.subview of %d's buffer
+                                                       + memref.copy of %s into it
+    tensor.collapse_shape / expand_shape           ->  memref.collapse_shape / expand_shape
+                                                       (a strided source is copied first)
+
+An insert_slice writes into its destination's buffer under the same rule as a
+linalg op (in place unless that buffer is read later or by the op itself).
 Tensor ops it does not know are reported as errors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xdsl.builder import Builder
@@ -35,6 +47,7 @@ from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     IntegerAttr,
     ModuleOp,
+    NoneAttr,
     StringAttr,
     TensorType,
     UnitAttr,
@@ -134,6 +147,10 @@ class _FunctionBufferizer:
             self._linalg(op)
         elif isinstance(op, tensor.CollapseShapeOp | tensor.ExpandShapeOp):
             self._reshape(op)
+        elif isinstance(op, tensor.InsertSliceOp):
+            self._insert_slice(op)
+        elif isinstance(op, tensor.ExtractSliceOp):
+            self._extract_slice(op)
         elif has_tensors(op):
             raise CompileError("bufferize does not handle this op on tensors", op)
         else:
@@ -186,22 +203,32 @@ class _FunctionBufferizer:
                     return True
         return False
 
-    def _writable_buffer_for(self, op: LinalgStructuredOperation, init: SSAValue) -> SSAValue:
+    def _writable_buffer_for(
+        self, op: Operation, init: SSAValue, reads: Sequence[SSAValue], keeps_contents: bool
+    ) -> SSAValue:
+        """A buffer `op` may overwrite with its new value of the tensor `init`.
+
+        `init`'s own buffer when it was allocated here, `op` does not also read it
+        (through `reads`) and no later op reads a tensor held in it; otherwise a
+        fresh allocation, which gets a copy of `init` when `keeps_contents`.
+        """
         buffer = self.buffer[init]
         root = self.root[buffer]
         reads_own_output = any(
-            self.root.get(self.buffer.get(v, v)) is root for v in op.inputs
+            self.root.get(self.buffer.get(v, v)) is root for v in reads
         )
         if root in self.allocated and not reads_own_output and not self._reads_later(root, op):
             return buffer
         fresh = self._alloc(op, init.type)
-        if _reads_outputs(op):
+        if keeps_contents:
             Builder(InsertPoint.before(op)).insert(memref.CopyOp(buffer, fresh))
         return fresh
 
     def _linalg(self, op: LinalgStructuredOperation) -> None:
         inputs = [self._buffer_of(v, op) for v in op.inputs]
-        outputs = [self._writable_buffer_for(op, v) for v in op.outputs]
+        outputs = [
+            self._writable_buffer_for(op, v, op.inputs, _reads_outputs(op)) for v in op.outputs
+        ]
         new_op = type(op).create(
             operands=[*inputs, *outputs],
             result_types=[],
@@ -218,7 +245,12 @@ class _FunctionBufferizer:
         self.order[new_op] = self.order[op]
 
     def _reshape(self, op: tensor.CollapseShapeOp | tensor.ExpandShapeOp) -> None:
+        """A view with the new shape; a strided source is first copied to be contiguous."""
         source = self._buffer_of(op.src, op)
+        if not _has_identity_layout(source):
+            contiguous = self._alloc(op, op.src.type)
+            Builder(InsertPoint.before(op)).insert(memref.CopyOp(source, contiguous))
+            source = contiguous
         type_ = memref_type_of(op.result.type)
         view_type = memref.CollapseShapeOp if isinstance(op, tensor.CollapseShapeOp) else memref.ExpandShapeOp
         view = view_type.create(
@@ -227,8 +259,46 @@ class _FunctionBufferizer:
             properties=dict(op.properties),
         )
         Builder(InsertPoint.before(op)).insert(view)
-        self.root[view.results[0]] = self.root[source]
-        self.buffer[op.result] = view.results[0]
+        self._view(op, view.results[0], source)
+
+    def _insert_slice(self, op: tensor.InsertSliceOp) -> None:
+        """Copy the source into a subview of the destination's buffer (in place if allowed)."""
+        source = self._buffer_of(op.source, op)
+        dest = self._writable_buffer_for(op, op.dest, [op.source], keeps_contents=True)
+        window = self._subview(op, dest)
+        Builder(InsertPoint.before(op)).insert(memref.CopyOp(source, window))
+        self.buffer[op.result] = dest
+        if dest.name_hint is None:
+            dest.name_hint = op.result.name_hint
+
+    def _extract_slice(self, op: tensor.ExtractSliceOp) -> None:
+        """A subview of the source's buffer: no copy until something writes to it."""
+        source = self._buffer_of(op.source, op)
+        self._view(op, self._subview(op, source), source)
+
+    def _subview(
+        self, op: tensor.InsertSliceOp | tensor.ExtractSliceOp, buffer: SSAValue
+    ) -> SSAValue:
+        """The part of `buffer` that `op` slices, as a strided view inserted before `op`."""
+        if op.offsets or op.sizes or op.strides:
+            raise CompileError("bufferize handles static slices only", op)
+        offsets = list(op.static_offsets.get_values())
+        sizes = list(op.static_sizes.get_values())
+        strides = list(op.static_strides.get_values())
+        slice_value = op.source if isinstance(op, tensor.InsertSliceOp) else op.result
+        assert isinstance(slice_value.type, TensorType)
+        if slice_value.type.get_num_dims() != len(sizes):
+            raise CompileError("bufferize does not handle rank-reducing slices", op)
+        assert isinstance(buffer.type, memref.MemRefType)
+        type_ = memref.SubviewOp.infer_result_type(buffer.type, offsets, sizes, strides)
+        view = memref.SubviewOp.get(buffer, offsets, sizes, strides, type_)
+        Builder(InsertPoint.before(op)).insert(view)
+        return view.result
+
+    def _view(self, op: Operation, view: SSAValue, source: SSAValue) -> None:
+        """Record that `op`'s tensor result lives in `view`, an alias of `source`."""
+        self.root[view] = self.root[source]
+        self.buffer[op.results[0]] = view
 
     def _buffer_of(self, value: SSAValue, user: Operation) -> SSAValue:
         """The buffer of a tensor value; other values are used as they are."""
@@ -267,6 +337,10 @@ def _ancestor_in(op: Operation, block: Block | None) -> Operation:
         assert parent is not None
         op = parent
     return op
+
+
+def _has_identity_layout(buffer: SSAValue) -> bool:
+    return isinstance(buffer.type, memref.MemRefType) and isinstance(buffer.type.layout, NoneAttr)
 
 
 def _reads_outputs(op: LinalgStructuredOperation) -> bool:

@@ -93,7 +93,8 @@ def lower_structured_op(op: LinalgStructuredOperation) -> None:
         if not isinstance(operand.type, MemRefType):
             mapping[arg] = operand  # a scalar operand is used as it is
         elif arg.uses:
-            load = affine.LoadOp(operand, ivs, AffineMapAttr(index_map))
+            access_map, indices = affine.compress_map(index_map, ivs)
+            load = affine.LoadOp(operand, indices, AffineMapAttr(access_map))
             inner.insert(load)
             load.result.name_hint = arg.name_hint
             mapping[arg] = load.result
@@ -103,7 +104,8 @@ def lower_structured_op(op: LinalgStructuredOperation) -> None:
         if isinstance(body_op, linalg.YieldOp):
             for value, out, out_map in zip(body_op.operands, outputs, output_maps, strict=True):
                 stored = mapping.get(value, value)
-                inner.insert(affine.StoreOp(stored, out, ivs, AffineMapAttr(out_map)))
+                access_map, indices = affine.compress_map(out_map, ivs)
+                inner.insert(affine.StoreOp(stored, out, indices, AffineMapAttr(access_map)))
         elif isinstance(body_op, linalg.IndexOp):
             mapping[body_op.result] = ivs[body_op.dim.value.data]
         else:

@@ -17,6 +17,11 @@ from xdsl.transforms.dead_code_elimination import DeadCodeElimination
 from nnopt.lowering.bufferize import Bufferize
 from nnopt.lowering.convert_graph_to_linalg import ConvertGraphToLinalg
 from nnopt.lowering.convert_linalg_to_affine import ConvertLinalgToAffine
+from nnopt.lowering.linalg_strategies import LinalgStrategies
+from nnopt.passes.affine_register_block import AffineRegisterBlock
+from nnopt.passes.affine_scalar_replace import AffineScalarReplace
+from nnopt.passes.affine_unroll_jam import AffineUnrollJam
+from nnopt.passes.affine_vectorize import AffineVectorize
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -38,9 +43,14 @@ for _pass in (
     ConvertGraphToLinalg,
     Bufferize,
     ConvertLinalgToAffine,
+    LinalgStrategies,
     CanonicalizePass,
     CommonSubexpressionElimination,
     DeadCodeElimination,
+    AffineVectorize,
+    AffineScalarReplace,
+    AffineUnrollJam,
+    AffineRegisterBlock,
 ):
     register_pass(_pass)
 

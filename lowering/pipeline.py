@@ -76,7 +76,10 @@ class DefaultPipeline(NamedPipeline):
         return [
             "convert-graph-to-linalg",
             "bufferize",
+            f"linalg-strategies{{target={self.target}}}",
             "convert-linalg-to-affine",
+            f"affine-vectorize{{target={self.target}}}",
+            f"affine-register-block{{target={self.target}}}",
         ]
 
 

@@ -40,8 +40,15 @@ class CompiledFunction:
         end = len(self.signature.params) - self.n_outputs
         return self.signature.params[:end]
 
-    def __call__(self, *args: object) -> object:
+    def __call__(self, *args: object, out: np.ndarray | Sequence[np.ndarray] | None = None) -> object:
+        """Call on numpy arrays; graph-level functions return their outputs.
+
+        `out` (an array, or a sequence for several outputs) receives the outputs
+        instead of new arrays; it is checked like any argument.
+        """
         if self.n_outputs == 0:
+            if out is not None:
+                raise self.signature.error(f"{self.name}() writes its arguments in place; it takes no out=")
             scalars = self.kernel(args)
             if not scalars:
                 return None
@@ -50,10 +57,15 @@ class CompiledFunction:
         if len(args) != len(inputs):
             names = ", ".join(p.name for p in inputs)
             raise self.signature.error(f"{self.name}() takes {len(inputs)} arguments ({names}), got {len(args)}")
-        outputs = [
-            np.empty(p.shape, dtype=p.dtype)  # type: ignore[arg-type]
-            for p in self.signature.params[len(inputs) :]
-        ]
+        if out is None:
+            outputs = [
+                np.empty(p.shape, dtype=p.dtype)  # type: ignore[arg-type]
+                for p in self.signature.params[len(inputs) :]
+            ]
+        else:
+            outputs = [out] if isinstance(out, np.ndarray) else list(out)
+            if len(outputs) != self.n_outputs:
+                raise self.signature.error(f"{self.name}() has {self.n_outputs} outputs, out= gives {len(outputs)}")
         self.kernel([*args, *outputs])
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
@@ -78,10 +90,10 @@ class Executable:
     def __getitem__(self, name: str) -> CompiledFunction:
         return self.__getattr__(name)
 
-    def __call__(self, *args: object) -> object:
+    def __call__(self, *args: object, out: np.ndarray | Sequence[np.ndarray] | None = None) -> object:
         if len(self.functions) != 1:
             raise ArgumentError(
                 "the module has several functions; call one by name: "
                 + ", ".join(self.functions)
             )
-        return next(iter(self.functions.values()))(*args)
+        return next(iter(self.functions.values()))(*args, out=out)

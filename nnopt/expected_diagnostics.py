@@ -21,7 +21,7 @@ from nnopt.support.diagnostics import Diagnostic, Severity, SourceLocation
 _ANNOTATION = re.compile(
     r"expected-(error|warning|remark|note)\s*(?:@([+-]\d+|above|below))?\s*\{\{(.*?)\}\}"
 )
-_SPLIT = re.compile(r"^// -----\s*$", re.MULTILINE)
+_SPLIT = re.compile(r"^// -----[ \t]*$", re.MULTILINE)
 
 
 def split_chunks(text: str) -> list[tuple[str, int]]:

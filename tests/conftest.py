@@ -14,8 +14,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 def run_nn_opt(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed nn-opt tool as a user would."""
+    return run_tool("nnopt.tools.nn_opt", *args, stdin=stdin, cwd=cwd)
+
+
+def run_tool(
+    module: str, *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run one of the installed tools (`nnopt.tools.nn_import`, ...) as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "nnopt.tools.nn_opt", *args],
+        [sys.executable, "-m", module, *args],
         input=stdin,
         capture_output=True,
         text=True,

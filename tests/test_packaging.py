@@ -60,6 +60,8 @@ import numpy as np
 exe = nnopt.compile(open(EXAMPLE).read())
 x, w, b = np.ones((4, 8), np.float32), np.ones((8, 16), np.float32), np.ones(16, np.float32)
 assert float(exe(x, w, b)[0, 0]) == 9.0
+# the tensor comprehension grammar ships with the package
+assert "linalg.generic" in str(nnopt.tc("def f(A: f32[2]) -> B { B[i] = A[i] }"))
 print("ok")
 """.replace("SITE", repr(site)).replace("EXAMPLE", repr(str(REPO / "examples" / "mlp.mlir")))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -69,3 +71,8 @@ print("ok")
         [str(venv / "bin" / "nn-opt"), "--list-passes"], capture_output=True, text=True, cwd=tmp_path, check=False
     )
     assert tool.returncode == 0 and "bufferize" in tool.stdout
+    (tmp_path / "k.tc").write_text("def k(A: f32[3]) -> B {\n  B[i] = exp(A[i])\n}\n")
+    importer = subprocess.run(
+        [str(venv / "bin" / "nn-import"), "k.tc"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert importer.returncode == 0 and "math.exp" in importer.stdout, importer.stderr

@@ -1,6 +1,7 @@
 """nn-demo: compile built-in example graphs to C, run them, compare with numpy.
 
-    nn-demo                 # a dense layer (matmul + bias + ReLU) at several sizes
+    nn-demo                 # a dense layer (matmul + bias + ReLU) at several sizes,
+                            # and causal self-attention on [1, 2, 16, 8]
     nn-demo --show-c        # also print the generated C of the first example
 
 Prints, for each example, the maximum error against numpy and the time per call.
@@ -37,6 +38,28 @@ def dense_relu_reference(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndar
     return np.maximum(x.astype(np.float64) @ w + b, 0.0).astype(np.float32)
 
 
+def attention_ir(batch: int, heads: int, length: int, depth: int, causal: bool) -> str:
+    """Scaled dot-product attention of q, k, v, all [batch, heads, length, depth]."""
+    t = f"tensor<{batch}x{heads}x{length}x{depth}xf32>"
+    attrs = " {causal = true}" if causal else ""
+    return f"""
+func.func @attention(%q: {t}, %k: {t}, %v: {t}) -> {t} {{
+  %o = graph.attention %q, %k, %v{attrs} : ({t}, {t}, {t}) -> {t}
+  func.return %o : {t}
+}}
+"""
+
+
+def attention_reference(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool) -> np.ndarray:
+    scores = q.astype(np.float64) @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    if causal:
+        length = scores.shape[-1]
+        scores = np.where(np.triu(np.ones((length, length), dtype=bool), 1), -np.inf, scores)
+    weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return (weights @ v).astype(np.float32)
+
+
 @dataclass
 class Example:
     name: str
@@ -56,7 +79,20 @@ def examples() -> list[Example]:
 
         return Example(f"dense+bias+relu {m}x{k} @ {k}x{n}", dense_relu_ir(m, k, n), inputs, dense_relu_reference)
 
-    return [dense(4, 8, 16), dense(33, 17, 65), dense(128, 256, 64)]
+    def attention(batch: int, heads: int, length: int, depth: int) -> Example:
+        shape = (batch, heads, length, depth)
+
+        def inputs(rng: np.random.Generator) -> list[np.ndarray]:
+            return [rng.standard_normal(shape, dtype=np.float32) for _ in range(3)]
+
+        return Example(
+            f"causal attention {'x'.join(map(str, shape))}",
+            attention_ir(batch, heads, length, depth, causal=True),
+            inputs,
+            functools.partial(attention_reference, causal=True),
+        )
+
+    return [dense(4, 8, 16), dense(33, 17, 65), dense(128, 256, 64), attention(1, 2, 16, 8)]
 
 
 def time_call(fn: Callable[[], object], min_seconds: float = 0.05) -> float:

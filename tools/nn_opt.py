@@ -4,6 +4,9 @@
     nn-opt model.mlir -p lower-to-affine -t c -o model.c
     nn-opt - --split-input-file --verify-diagnostics < tests.mlir
     nn-opt --list-passes
+    nn-opt model.mlir -p convert-graph-to-linalg --emit=c --emit-function=mlp
+    nn-opt model.mlir --emit=dot | dot -Tsvg > model.svg
+    nn-opt model.mlir -p lower-to-affine --print-ir-after=bufferize --time-passes
 
 Errors are printed as `file:line:col: error: message` and exit with status 1;
 remarks from passes (why a transformation did not apply) go to stderr as
@@ -17,15 +20,12 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import TextIO
-
-from xdsl.dialects.builtin import ModuleOp
-from xdsl.printer import Printer
 
 from nnopt.driver import (
     OutputFormat,
     PassInstrumentation,
     ToolSession,
+    check_pass_names,
     parse_output_format,
 )
 from nnopt.expected_diagnostics import check_expected_diagnostics, split_chunks
@@ -42,7 +42,7 @@ from nnopt.support.diagnostics import (
 def build_argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nn-opt",
-        description="Run nn-opt passes on MLIR textual IR and print the result (IR or C).",
+        description="Run nn-opt passes on MLIR textual IR and print the result (IR, C or Graphviz).",
     )
     parser.add_argument("input", nargs="?", default="-", help="input file ('-' for stdin)")
     parser.add_argument(
@@ -54,8 +54,22 @@ def build_argument_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-t",
         "--target",
-        default="mlir",
-        help="output: 'mlir' (IR) or 'c' (C source); 'c{target=x86-avx2}' picks the C target",
+        default=None,
+        help="output the IR as it is: 'mlir', 'c' (the IR must be C-ready; 'c{target=x86-avx2}' picks "
+        "the C target) or 'dot'",
+    )
+    parser.add_argument(
+        "--emit",
+        default=None,
+        metavar="KIND",
+        help="output for reading: 'mlir', 'c' (C of a copy lowered as far as needed, at any level), "
+        "'dot' (Graphviz; 'dot{view=NAME}' picks a registered view, default dataflow)",
+    )
+    parser.add_argument(
+        "--emit-function",
+        default=None,
+        metavar="NAME",
+        help="output only this function (and the functions it calls)",
     )
     parser.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
     parser.add_argument("--split-input-file", action="store_true", help="process '// -----' chunks separately")
@@ -82,12 +96,21 @@ def build_argument_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="MODULE",
-        help="import a Python module that registers dialects and passes (repeatable)",
+        help="import a Python module (name, or path to a .py file) that registers dialects, passes "
+        "and C handlers (repeatable); installed `nnopt.plugins` entry points load by themselves",
     )
     parser.add_argument(
         "--allow-unregistered-dialect", action="store_true", help="accept ops of unknown dialects"
     )
     return parser
+
+
+def _output_format(target: str | None, emit: str | None) -> OutputFormat:
+    if target is not None and emit is not None:
+        raise CompileError("give either -t or --emit, not both")
+    if emit is not None:
+        return parse_output_format(emit, lower_first=True)
+    return parse_output_format(target or "mlir")
 
 
 def _read_input(path: str) -> tuple[str, str]:
@@ -116,12 +139,6 @@ def decode_source(data: bytes | str, name: str) -> str:
         ) from None
 
 
-def _print_module(module: ModuleOp, stream: TextIO, generic: bool) -> None:
-    printer = Printer(stream=stream, print_generic_format=generic)
-    printer.print_op(module)
-    stream.write("\n")
-
-
 def _report(diagnostics: Sequence[Diagnostic]) -> None:
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
@@ -134,13 +151,15 @@ def run(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(list_passes())
         return 0
     text, file_name = _read_input(args.input)
-    output_format: OutputFormat = parse_output_format(args.target)
+    output_format = _output_format(args.target, args.emit)
     pipeline_text = ",".join(t for t in (args.pass_pipeline, args.passes) if t)
     passes = session.parse_pipeline(pipeline_text)
+    print_after = [n for n in args.print_ir_after.split(",") if n]
+    check_pass_names(print_after, "--print-ir-after")
     instrumentation = PassInstrumentation(
         print_after_all=args.print_ir_after_all,
         print_before_all=args.print_ir_before_all,
-        print_after=frozenset(n for n in args.print_ir_after.split(",") if n),
+        print_after=frozenset(print_after),
         print_diff=args.print_ir_diff,
         time_passes=args.time_passes,
         generic=args.print_op_generic,
@@ -154,7 +173,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             try:
                 module = session.parse(chunk, file_name, line_offset)
                 session.run_passes(module, passes, instrumentation)
-                result = session.render(module, output_format, args.print_op_generic)
+                result = session.render(module, output_format, args.print_op_generic, args.emit_function)
             except CompileError as error:
                 collected.add(error.diagnostic())
             except RecursionError:

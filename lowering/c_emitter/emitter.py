@@ -95,6 +95,8 @@ class FunctionState:
     taken: set[str] = field(default_factory=set)
     memref_base: dict[SSAValue, SSAValue] = field(default_factory=dict)
     """Root buffer (argument, allocation, global) of each memref value."""
+    readonly: set[SSAValue] = field(default_factory=set)
+    """Memref arguments the function never writes (emitted `const`)."""
 
 
 class CEmitter:
@@ -254,6 +256,13 @@ def _has_vector_values(op: Operation) -> bool:
 def emit_c(module: ModuleOp, options: EmitOptions | None = None) -> str:
     """C source for a module at the affine/scf/memref/vector level."""
     # importing the op modules fills the handler table
-    from nnopt.lowering.c_emitter import ops_affine, ops_arith, ops_func, ops_memref, ops_scf  # noqa: F401
+    from nnopt.lowering.c_emitter import (  # noqa: F401
+        ops_affine,
+        ops_arith,
+        ops_func,
+        ops_memref,
+        ops_scf,
+        ops_vector,
+    )
 
     return CEmitter(options).emit_module(module)

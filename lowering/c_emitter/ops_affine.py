@@ -13,6 +13,7 @@ gets `#pragma omp parallel for` when the target has OpenMP.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from xdsl.dialects import affine as xdsl_affine
@@ -54,7 +55,9 @@ def declare_carried(e: CEmitter, results: Sequence[SSAValue], block_args: Sequen
 def assign_all(e: CEmitter, targets: Sequence[str], values: Sequence[SSAValue]) -> None:
     """targets[i] = values[i] for all i, as a simultaneous assignment."""
     pairs = [(t, e.expr(v)) for t, v in zip(targets, values, strict=True) if t != e.expr(v)]
-    if len(pairs) <= 1:
+    target_names = {t for t, _ in pairs}
+    reads_target = any(re.search(rf"\b{re.escape(name)}\b", text) for name in target_names for _, text in pairs)
+    if len(pairs) <= 1 or not reads_target:
         for target, text in pairs:
             e.line(f"{target} = {text};")
         return

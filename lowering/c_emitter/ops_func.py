@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from xdsl.dialects import func
 from xdsl.dialects.builtin import MemRefType
+from xdsl.ir import SSAValue
 
 from nnopt.lowering.c_emitter.emitter import CEmitter, check_c_symbol
 from nnopt.lowering.c_emitter.registry import emits
@@ -22,7 +23,7 @@ from nnopt.support.diagnostics import CompileError
 RESULT_PREFIX = "result"
 
 
-def _signature(e: CEmitter, op: func.FuncOp, readonly: set) -> str:
+def _signature(e: CEmitter, op: func.FuncOp, readonly: set[SSAValue]) -> str:
     params: list[str] = []
     if op.is_declaration:
         types = list(op.function_type.inputs.data)
@@ -66,8 +67,8 @@ def _function(e: CEmitter, op: func.FuncOp) -> None:
     for i in range(len(op.function_type.outputs.data)):
         e.fn.taken.add(f"{RESULT_PREFIX}{i}")
     written = written_roots(op)
-    readonly = {a for a in op.body.block.args if a not in written}
-    e.fn.readonly = readonly  # type: ignore[attr-defined]
+    readonly: set[SSAValue] = {a for a in op.body.block.args if a not in written}
+    e.fn.readonly = readonly
     with e.scope(_signature(e, op, readonly) + " {"):
         e.emit_block(op.body.block)
 

@@ -18,8 +18,14 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, MemRefType, UnitAttr
 
 from nnopt.lowering.c_emitter.emitter import CEmitter, check_c_symbol
 from nnopt.lowering.c_emitter.registry import emits
-from nnopt.lowering.c_emitter.types import c_type, element_c_type, memref_size, scalar_literal
-from nnopt.passes.memory_access import VIEW_OPS, root_buffer
+from nnopt.lowering.c_emitter.types import (
+    c_type,
+    element_c_type,
+    memref_layout,
+    memref_size,
+    scalar_literal,
+)
+from nnopt.passes.memory_access import VIEW_OPS
 from nnopt.support.diagnostics import CompileError
 
 
@@ -125,12 +131,6 @@ def _store(e: CEmitter, op: memref.StoreOp) -> None:
 def _copy(e: CEmitter, op: memref.CopyOp) -> None:
     source, target = op.source.type, op.destination.type
     assert isinstance(source, MemRefType) and isinstance(target, MemRefType)
-    from nnopt.lowering.c_emitter.types import memref_layout
-
     if memref_layout(source) != memref_layout(target) or memref_layout(source)[1] != 0:
         raise CompileError("copies between different layouts; lower it to loops first", op)
     e.line(f"memcpy({e.expr(op.destination)}, {e.expr(op.source)}, {_bytes(source)});")
-
-
-def is_readonly_root(e: CEmitter, value) -> bool:  # type: ignore[no-untyped-def]
-    return root_buffer(value) in getattr(e.fn, "readonly", set())

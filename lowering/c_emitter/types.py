@@ -2,7 +2,6 @@
 
     c_type(f32) == "float";  c_type(IndexType()) == "intptr_t"
     float_literal(0.5, f32) == "0.5f";  float_literal(inf, f32) == "INFINITY"
-    memref_layout(memref<4x8xf32>) == ((8, 1), 0)
 """
 
 from __future__ import annotations
@@ -17,13 +16,14 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntegerType,
     MemRefType,
-    NoneAttr,
-    StridedLayoutAttr,
     VectorType,
 )
 from xdsl.ir import Attribute
 
+from nnopt.dialects.layouts import memref_layout, memref_size
 from nnopt.support.diagnostics import CompileError
+
+__all__ = ["memref_layout", "memref_size"]
 
 _INT_TYPES = {1: "bool", 8: "int8_t", 16: "int16_t", 32: "int32_t", 64: "int64_t"}
 _UINT_TYPES = {1: "bool", 8: "uint8_t", 16: "uint16_t", 32: "uint32_t", 64: "uint64_t"}
@@ -90,34 +90,3 @@ def scalar_literal(value: float | int, type_: Attribute) -> str:
     if isinstance(type_, AnyFloat):
         return float_literal(float(value), type_)
     return int_literal(int(value), type_)
-
-
-def memref_layout(type_: MemRefType[Attribute]) -> tuple[tuple[int, ...], int]:
-    """Element strides and offset of a memref with static layout."""
-    shape = type_.get_shape()
-    if any(d < 0 for d in shape):
-        raise CompileError(f"memref {type_} has a dynamic shape; only static shapes are supported")
-    layout = type_.layout
-    if isinstance(layout, NoneAttr):
-        strides: list[int] = []
-        running = 1
-        for size in reversed(shape):
-            strides.append(running)
-            running *= size
-        return tuple(reversed(strides)), 0
-    if isinstance(layout, StridedLayoutAttr):
-        strides_opt = layout.get_strides()
-        offset = layout.get_offset()
-        if offset is None or any(s is None for s in strides_opt):
-            raise CompileError(f"memref {type_} has a dynamic layout; only static layouts are supported")
-        return tuple(s for s in strides_opt if s is not None), offset
-    raise CompileError(f"memref {type_} has a layout the C emitter does not support")
-
-
-def memref_size(type_: MemRefType[Attribute]) -> int:
-    """Number of elements spanned by a memref (its extent in memory)."""
-    strides, offset = memref_layout(type_)
-    shape = type_.get_shape()
-    if any(d == 0 for d in shape):
-        return 0
-    return offset + 1 + sum((d - 1) * s for d, s in zip(shape, strides, strict=True))

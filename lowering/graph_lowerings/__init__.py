@@ -28,17 +28,40 @@ LOWERINGS: dict[type[Operation], LoweringFn] = {}
 OpT = TypeVar("OpT", bound=Operation)
 
 
-def lowers(op_type: type[OpT]) -> Callable[[Callable[[OpT, StructuredBuilder], Sequence[SSAValue]]], LoweringFn]:
-    """Register the decorated function as the lowering of `op_type`."""
+def lowers(
+    *op_types: type[OpT],
+) -> Callable[[Callable[[OpT, StructuredBuilder], Sequence[SSAValue]]], LoweringFn]:
+    """Register the decorated function as the lowering of each of `op_types`."""
 
     def register(fn: Callable[[OpT, StructuredBuilder], Sequence[SSAValue]]) -> LoweringFn:
-        LOWERINGS[op_type] = fn  # type: ignore[assignment]
+        for op_type in op_types:
+            LOWERINGS[op_type] = fn  # type: ignore[assignment]
         return fn  # type: ignore[return-value]
 
     return register
 
 
 # The modules below register their lowerings when imported.
-from nnopt.lowering.graph_lowerings import elementwise, linear  # noqa: E402
+from nnopt.lowering.graph_lowerings import (  # noqa: E402
+    attention,
+    convolution,
+    data_movement,
+    elementwise,
+    linear,
+    normalization,
+    pooling,
+    reduction,
+)
 
-__all__ = ["LOWERINGS", "elementwise", "linear", "lowers"]
+__all__ = [
+    "LOWERINGS",
+    "attention",
+    "convolution",
+    "data_movement",
+    "elementwise",
+    "linear",
+    "lowers",
+    "normalization",
+    "pooling",
+    "reduction",
+]

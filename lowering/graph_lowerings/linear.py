@@ -1,4 +1,4 @@
-"""graph.matmul -> a zero-filled output and a linalg.generic reduction.
+"""graph.matmul and graph.gemm -> a zero-filled output and a linalg.generic reduction.
 
     %c = graph.matmul %a, %b : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
 becomes
@@ -10,7 +10,9 @@ becomes
            ins(%a, %b) outs(%z) { ^bb0(%x, %y, %acc): linalg.yield %acc + %x * %y }
 
 Batched operands follow numpy: leading dims broadcast (a size-1 batch dim is
-indexed by 0), and a 1-D operand is a vector without its own loop.
+indexed by 0), and a 1-D operand is a vector without its own loop. graph.gemm
+transposes through its maps (`trans_a`: (m, n, k) -> (k, m)) and, when it has
+alpha != 1 or a C operand, ends with an elementwise `alpha * acc + beta * C`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from xdsl.ir import SSAValue
 from xdsl.ir.affine import AffineExpr, AffineMap
 
 from nnopt.dialects import graph
+from nnopt.dialects.graph.base import flag, real
 from nnopt.lowering.graph_lowerings import lowers
 from nnopt.lowering.structured import ScalarBuilder, StructuredBuilder
 
@@ -68,7 +71,7 @@ def matmul_maps(
     return maps, loops
 
 
-def _multiply_accumulate(b: ScalarBuilder, x: Sequence[SSAValue]) -> list[SSAValue]:
+def multiply_accumulate(b: ScalarBuilder, x: Sequence[SSAValue]) -> list[SSAValue]:
     return [b.addf(x[2], b.mulf(x[0], x[1]))]
 
 
@@ -78,4 +81,32 @@ def _matmul(op: graph.MatmulOp, s: StructuredBuilder) -> Sequence[SSAValue]:
     assert isinstance(result_type, TensorType)
     maps, loops = matmul_maps(_shape(op.lhs), _shape(op.rhs), result_type.get_shape())
     init = s.fill(0.0, s.empty(result_type))
-    return s.generic([op.lhs, op.rhs], [init], maps, loops, _multiply_accumulate)
+    return s.generic([op.lhs, op.rhs], [init], maps, loops, multiply_accumulate)
+
+
+@lowers(graph.GemmOp)
+def _gemm(op: graph.GemmOp, s: StructuredBuilder) -> Sequence[SSAValue]:
+    result_type = op.result.type
+    assert isinstance(result_type, TensorType)
+    d = AffineExpr.dimension
+    m, n, k = d(0), d(1), d(2)
+    a_exprs = (k, m) if flag(op.trans_a) else (m, k)
+    b_exprs = (n, k) if flag(op.trans_b) else (k, n)
+    maps = [AffineMap(3, 0, a_exprs), AffineMap(3, 0, b_exprs), AffineMap(3, 0, (m, n))]
+    init = s.fill(0.0, s.empty(result_type))
+    [product] = s.generic(
+        [op.a, op.b], [init], maps, ["parallel", "parallel", "reduction"], multiply_accumulate
+    )
+    alpha, beta = real(op.alpha), real(op.beta)
+    if op.c is None and alpha == 1.0:
+        return [product]
+
+    def epilogue(b: ScalarBuilder, x: Sequence[SSAValue]) -> list[SSAValue]:
+        value = x[0] if alpha == 1.0 else b.mulf(b.like(alpha, x[0]), x[0])
+        if op.c is not None:
+            c = x[1] if beta == 1.0 else b.mulf(b.like(beta, x[1]), x[1])
+            value = b.addf(value, c)
+        return [value]
+
+    inputs = [product] if op.c is None else [product, op.c]
+    return [s.elementwise(inputs, result_type, epilogue)]

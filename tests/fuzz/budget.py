@@ -66,6 +66,8 @@ def draw_variants(data: st.DataObject, levels: int = MAX_LEVELS) -> list[Variant
         if strategy is None:
             continue
         options = data.draw(strategy, label=name)
+        if "target" in options:
+            options["target"] = get_target(target).name  # the pass tunes for what we build for
         try:
             pass_ = pass_type(**options)
         except (TypeError, ValueError):

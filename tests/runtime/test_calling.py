@@ -88,3 +88,12 @@ def test_compile_error_for_bad_ir_is_typed() -> None:
         nnopt.compile(dense_relu_ir(2, 2, 2), target="vax")
     with pytest.raises(nnopt.CompileError, match="unknown pass 'frobnicate'"):
         nnopt.compile(dense_relu_ir(2, 2, 2), pipeline="frobnicate")
+
+
+def test_out_receives_the_result(exe: nnopt.Executable) -> None:
+    x, w, b = inputs()
+    out = np.full((4, 16), -1.0, np.float32)
+    assert exe(x, w, b, out=out) is out
+    np.testing.assert_allclose(out, np.maximum(x @ w + b, 0))
+    with pytest.raises(nnopt.ArgumentError, match="argument 'out' must have shape"):
+        exe(x, w, b, out=np.zeros((2, 2), np.float32))

@@ -111,6 +111,14 @@ def test_split_input_file_reports_each_chunk_with_file_lines() -> None:
     assert "<stdin>:7:3: error" in done.stderr
 
 
+def test_split_input_file_counts_blank_lines_after_the_separator() -> None:
+    text = BAD_MATMUL + "\n// -----\n\n\n" + BAD_MATMUL
+    done = run_nn_opt("-", "--split-input-file", stdin=text)
+    assert done.returncode == 1
+    assert "<stdin>:2:3: error" in done.stderr
+    assert "<stdin>:10:3: error" in done.stderr, done.stderr
+
+
 def test_verify_diagnostics_passes_and_fails() -> None:
     annotated = BAD_MATMUL.replace(
         "  %c = graph.matmul", "  // expected-error @+1 {{inner dimensions differ}}\n  %c = graph.matmul"
@@ -123,16 +131,39 @@ def test_verify_diagnostics_passes_and_fails() -> None:
     assert "unexpected error: 'graph.matmul' op matmul inner dimensions differ" in wrong.stderr
 
 
+def _dumps(stderr: str) -> list[str]:
+    return re.findall(r"^// -----// IR Dump (?:After|Before) ([\w-]+) //----- //$", stderr, re.MULTILINE)
+
+
 def test_print_ir_after_all_and_filter() -> None:
+    # a named pipeline is watched step by step
     done = run_nn_opt(str(EXAMPLE), "-p", "lower-to-affine", "--print-ir-after-all")
     assert done.returncode == 0
-    for name in ("lower-to-affine",):
-        assert f"// -----// IR Dump After {name} //----- //" in done.stderr
+    assert _dumps(done.stderr) == ["convert-graph-to-linalg", "bufferize", "convert-linalg-to-affine"]
+    after_bufferize = done.stderr.split("IR Dump After bufferize //----- //\n")[1].split("// -----//")[0]
+    assert "memref.alloc" in after_bufferize and "linalg.generic" in after_bufferize
     filtered = run_nn_opt(
         str(EXAMPLE), "-p", "convert-graph-to-linalg,bufferize", "--print-ir-after=bufferize"
     )
-    assert "IR Dump After bufferize" in filtered.stderr
-    assert "IR Dump After convert-graph-to-linalg" not in filtered.stderr
+    assert _dumps(filtered.stderr) == ["bufferize"]
+    # the filter matches steps inside a named pipeline, and the pipeline itself
+    nested = run_nn_opt(str(EXAMPLE), "-p", "lower-to-affine", "--print-ir-after=bufferize,lower-to-affine")
+    assert _dumps(nested.stderr) == ["bufferize", "lower-to-affine"]
+
+
+def test_print_ir_before_all() -> None:
+    done = run_nn_opt(str(EXAMPLE), "-p", "convert-graph-to-linalg,bufferize", "--print-ir-before-all")
+    assert done.returncode == 0
+    assert _dumps(done.stderr) == ["convert-graph-to-linalg", "bufferize"]
+    before_first = done.stderr.split("// -----// IR Dump Before bufferize")[0]
+    assert "graph.matmul" in before_first
+
+
+def test_print_ir_after_rejects_unknown_pass_names() -> None:
+    done = run_nn_opt(str(EXAMPLE), "-p", "bufferize", "--print-ir-after=bufferise")
+    assert done.returncode == 1
+    assert_no_traceback(done)
+    assert "error: --print-ir-after names 'bufferise', which is not a pass" in done.stderr
 
 
 def test_print_ir_diff_shows_changed_lines() -> None:
@@ -148,6 +179,14 @@ def test_time_passes_report() -> None:
     assert done.returncode == 0
     assert "Pass execution timing report" in done.stderr
     assert re.search(r"\d+\.\d+ \(\s*\d+\.\d%\)  bufferize", done.stderr)
+
+
+def test_time_passes_nests_pipeline_steps() -> None:
+    done = run_nn_opt(str(EXAMPLE), "-p", "lower-to-affine", "--time-passes")
+    assert done.returncode == 0
+    names = re.findall(r"^\s+\d+\.\d+ \(\s*[\d.]+%\)  ( *[\w-]+)$", done.stderr, re.MULTILINE)
+    assert names == ["lower-to-affine", "  convert-graph-to-linalg", "  bufferize", "  convert-linalg-to-affine", "Total"]
+    assert "100.0%)  lower-to-affine" in done.stderr  # the steps are not counted twice
 
 
 def test_list_passes_names_summaries_and_options() -> None:

@@ -84,3 +84,110 @@ func.func @reads_own_output() -> tensor<2x2xf32> {
 func.func @already_memrefs(%x: memref<4xf32>) {
   func.return
 }
+
+// -----
+
+// tensor.insert_slice copies its source into a subview of the destination's
+// buffer; concatenation builds straight into the output, in place.
+// CHECK-LABEL: func.func @concat_in_place
+// CHECK-SAME: (%a: memref<2x3xf32>, %b: memref<2x5xf32>, %out: memref<2x8xf32>)
+// CHECK-NEXT: %[[L:.*]] = memref.subview %out[0, 0] [2, 3] [1, 1] : memref<2x8xf32> to memref<2x3xf32, strided<[8, 1]>>
+// CHECK-NEXT: "memref.copy"(%a, %[[L]])
+// CHECK-NEXT: %[[R:.*]] = memref.subview %out[0, 3] [2, 5] [1, 1] : memref<2x8xf32> to memref<2x5xf32, strided<[8, 1], offset: 3>>
+// CHECK-NEXT: "memref.copy"(%b, %[[R]])
+// CHECK-NEXT: func.return
+func.func @concat_in_place(%a: tensor<2x3xf32>, %b: tensor<2x5xf32>) -> tensor<2x8xf32> {
+  %e = tensor.empty() : tensor<2x8xf32>
+  %0 = tensor.insert_slice %a into %e[0, 0] [2, 3] [1, 1] : tensor<2x3xf32> into tensor<2x8xf32>
+  %c = tensor.insert_slice %b into %0[0, 3] [2, 5] [1, 1] : tensor<2x5xf32> into tensor<2x8xf32>
+  func.return %c : tensor<2x8xf32>
+}
+
+// -----
+
+// Inserting in place must not apply when the destination's old value is still
+// used (here returned): the insertion goes into a copy of it.
+// CHECK-LABEL: func.func @insert_keeps_old_value
+// CHECK-SAME: (%a: memref<2xf32>, %out0: memref<4xf32>, %out1: memref<4xf32>)
+// CHECK:      linalg.fill ins(%{{.*}} : f32) outs(%out1 : memref<4xf32>)
+// CHECK-NEXT: "memref.copy"(%out1, %out0)
+// CHECK-NEXT: %[[W:.*]] = memref.subview %out0[1] [2] [1] : memref<4xf32> to memref<2xf32, strided<[1], offset: 1>>
+// CHECK-NEXT: "memref.copy"(%a, %[[W]])
+func.func @insert_keeps_old_value(%a: tensor<2xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %e = tensor.empty() : tensor<4xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %i = tensor.insert_slice %a into %f[1] [2] [1] : tensor<2xf32> into tensor<4xf32>
+  func.return %i, %f : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Nor when the inserted value is a view of the destination's own buffer: the
+// source is read from the unmodified buffer, the insertion writes a copy.
+// CHECK-LABEL: func.func @insert_from_own_buffer
+// CHECK:      %[[E:.*]] = memref.alloc()
+// CHECK:      linalg.fill ins(%{{.*}} : f32) outs(%[[E]] : memref<4xf32>)
+// CHECK-NEXT: %[[HEAD:.*]] = memref.subview %[[E]][0] [2] [1]
+// CHECK-NEXT: "memref.copy"(%[[E]], %out)
+// CHECK-NEXT: %[[TAIL:.*]] = memref.subview %out[2] [2] [1]
+// CHECK-NEXT: "memref.copy"(%[[HEAD]], %[[TAIL]])
+func.func @insert_from_own_buffer() -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %z = arith.constant 1.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %s = tensor.extract_slice %f[0] [2] [1] : tensor<4xf32> to tensor<2xf32>
+  %i = tensor.insert_slice %s into %f[2] [2] [1] : tensor<2xf32> into tensor<4xf32>
+  func.return %i : tensor<4xf32>
+}
+
+// -----
+
+// tensor.extract_slice is a strided view, read in place by the op that uses it.
+// CHECK-LABEL: func.func @slice_is_a_view
+// CHECK-NEXT: %[[V:.*]] = memref.subview %x[1, 1] [2, 4] [1, 1] : memref<4x6xf32> to memref<2x4xf32, strided<[6, 1], offset: 7>>
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[V]] : memref<2x4xf32, strided<[6, 1], offset: 7>>) outs(%out : memref<2x4xf32>)
+func.func @slice_is_a_view(%x: tensor<4x6xf32>) -> tensor<2x4xf32> {
+  %s = tensor.extract_slice %x[1, 1] [2, 4] [1, 1] : tensor<4x6xf32> to tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x4xf32>
+  %n = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = arith.negf %a : f32
+    linalg.yield %t : f32
+  } -> tensor<2x4xf32>
+  func.return %n : tensor<2x4xf32>
+}
+
+// -----
+
+// A reshape views its source, except that a strided source (a slice) is first
+// copied to a contiguous buffer: collapsing a strided view is not a view.
+// CHECK-LABEL: func.func @slice_then_reshape
+// CHECK-NEXT: %[[V:.*]] = memref.subview %x[1, 1] [2, 4] [1, 1]
+// CHECK-NEXT: %[[C:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4xf32>
+// CHECK-NEXT: "memref.copy"(%[[V]], %[[C]])
+// CHECK-NEXT: %[[R:.*]] = memref.collapse_shape %[[C]] {{\[}}[0 : i64, 1 : i64]] : memref<2x4xf32> into memref<8xf32>
+// CHECK-NEXT: "memref.copy"(%[[R]], %out)
+// CHECK-NEXT: memref.dealloc %[[C]]
+func.func @slice_then_reshape(%x: tensor<4x6xf32>) -> tensor<8xf32> {
+  %s = tensor.extract_slice %x[1, 1] [2, 4] [1, 1] : tensor<4x6xf32> to tensor<2x4xf32>
+  %r = tensor.collapse_shape %s [[0, 1]] : tensor<2x4xf32> into tensor<8xf32>
+  func.return %r : tensor<8xf32>
+}
+
+// -----
+
+// A reshape of a contiguous buffer stays a view (no copy).
+// CHECK-LABEL: func.func @reshape_is_a_view
+// CHECK-NEXT: %[[R:.*]] = memref.expand_shape %x {{\[}}[0 : i64, 1 : i64]] output_shape [2, 4] : memref<8xf32> into memref<2x4xf32>
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[R]] : memref<2x4xf32>) outs(%out : memref<2x4xf32>)
+func.func @reshape_is_a_view(%x: tensor<8xf32>) -> tensor<2x4xf32> {
+  %r = tensor.expand_shape %x [[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x4xf32>
+  %n = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%r : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = arith.negf %a : f32
+    linalg.yield %t : f32
+  } -> tensor<2x4xf32>
+  func.return %n : tensor<2x4xf32>
+}

@@ -1,4 +1,8 @@
-"""The README example end to end: graph IR -> C -> run -> compare with numpy."""
+"""The demo's examples end to end: graph IR -> C -> run -> compare with numpy.
+
+The dense layer is the README example; the attention block is the demo's
+causal self-attention on [1, 2, 16, 8], checked against this suite's own reference.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import numpy as np
 import pytest
 
 import nnopt
-from nnopt.tools.nn_demo import dense_relu_ir, dense_relu_reference, run
+from nnopt.tools.nn_demo import attention_ir, dense_relu_ir, dense_relu_reference, run
+from tests.e2e.numpy_references import attention_reference
 
 
 @pytest.mark.sanitize
@@ -24,6 +29,21 @@ def test_dense_relu_matches_numpy(m: int, k: int, n: int, rng: np.random.Generat
     np.testing.assert_allclose(optimised, unoptimised, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("causal", [True, False])
+def test_attention_block_matches_numpy(causal: bool, rng: np.random.Generator) -> None:
+    q, k, v = (rng.standard_normal((1, 2, 16, 8), dtype=np.float32) for _ in range(3))
+    expected = attention_reference(q, k, v, causal=causal)
+    optimised = nnopt.compile(attention_ir(1, 2, 16, 8, causal))(q, k, v)
+    unoptimised = nnopt.compile(attention_ir(1, 2, 16, 8, causal), pipeline="")(q, k, v)
+    assert isinstance(optimised, np.ndarray) and optimised.dtype == np.float32
+    np.testing.assert_allclose(optimised, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(unoptimised, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(optimised, unoptimised, rtol=1e-5, atol=1e-6)
+    if causal:
+        # the first query sees only the first key: its output is that key's value
+        np.testing.assert_allclose(optimised[0, :, 0], v[0, :, 0], rtol=1e-6)
+
+
 def test_relu_propagates_nan_like_numpy() -> None:
     exe = nnopt.compile(dense_relu_ir(1, 1, 3))
     out = exe(
@@ -36,7 +56,10 @@ def test_relu_propagates_nan_like_numpy() -> None:
 
 def test_demo_runs_and_reports_success(capsys: pytest.CaptureFixture[str]) -> None:
     assert run([]) == 0
-    assert "all examples match numpy" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "causal attention 1x2x16x8" in out
+    assert "BAD" not in out
+    assert "all examples match numpy" in out
 
 
 @pytest.mark.sanitize

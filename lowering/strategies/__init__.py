@@ -1,0 +1,1 @@
+"""Op-specific lowering strategies: linalg ops emitted as scheduled affine nests."""
