@@ -170,7 +170,7 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return np.vectorize(math.erf, otypes=[np.float64])(x) if x.size else x.astype(np.float64)
 
 
-for _op_type, _fn in (
+BINARY_FUNCTIONS: tuple[tuple[type[Operation], Callable[[Any, Any], Any]], ...] = (
     (graph.AddOp, np.add),
     (graph.SubOp, np.subtract),
     (graph.MulOp, np.multiply),
@@ -178,10 +178,8 @@ for _op_type, _fn in (
     (graph.MaxOp, maximumf),
     (graph.MinOp, minimumf),
     (graph.PowOp, np.power),
-):
-    numpy_reference(_op_type)(_binary(_fn))
-
-for _op_type, _fn in (
+)
+UNARY_FUNCTIONS: tuple[tuple[type[Operation], Callable[[Any], Any]], ...] = (
     (graph.ReluOp, lambda x: maximumf(x, np.zeros_like(x))),
     (graph.SigmoidOp, lambda x: 1.0 / (1.0 + np.exp(-x))),
     (graph.TanhOp, np.tanh),
@@ -191,8 +189,11 @@ for _op_type, _fn in (
     (graph.RsqrtOp, lambda x: 1.0 / np.sqrt(x)),
     (graph.NegOp, np.negative),
     (graph.ErfOp, _erf),
-):
-    numpy_reference(_op_type)(_unary(_fn))
+)
+for _binary_type, _binary_fn in BINARY_FUNCTIONS:
+    numpy_reference(_binary_type)(_binary(_binary_fn))
+for _unary_type, _unary_fn in UNARY_FUNCTIONS:
+    numpy_reference(_unary_type)(_unary(_unary_fn))
 
 
 @numpy_reference(graph.GeluOp)
@@ -282,10 +283,10 @@ def _avg_pool(op: graph.AvgPoolOp, x: np.ndarray) -> np.ndarray:
     ones = (1,) * len(kernel)
     total = sum(v for _, v in _window_views(_pad_spatial(_wide(x), pads, 0.0), kernel, strides, ones))
     if _flag(op.count_include_pad):
-        return total / float(np.prod(kernel))
+        return np.asarray(total / float(np.prod(kernel)))
     inside = _pad_spatial(np.ones(x.shape, dtype=np.float64), pads, 0.0)
     count = sum(v for _, v in _window_views(inside, kernel, strides, ones))
-    return total / count
+    return np.asarray(total / count)
 
 
 @numpy_reference(graph.GlobalAvgPoolOp)
