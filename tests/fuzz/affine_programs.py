@@ -266,6 +266,8 @@ class _Writer:
         kinds = ["store", "accumulate", "index_value"]
         if depth < MAX_DEPTH and self.budget > 0:
             kinds += ["loop", "loop", "loop", "reduction", "scf_loop", "temporary"]
+        if depth == 0 and self.budget > 0:
+            kinds += ["dense_loop", "dense_loop", "dense_loop", "contraction"]
         if indices and self.budget > 0:
             kinds += ["if", "if_value"]
         kind = self.pick(kinds)
@@ -302,6 +304,10 @@ class _Writer:
             self.emit("}")
             array = self.pick(sorted(self.ranks))
             self.emit(f"affine.store {result}, {self.access(array, indices)} : TYPE<{array}>")
+        elif kind == "dense_loop":
+            self.dense_loop(indices, carried)
+        elif kind == "contraction":
+            self.contraction()
         elif kind == "scf_loop":
             iv = self.fresh("i")
             trip = self.integer(0, MAX_TRIP)
@@ -376,6 +382,96 @@ class _Writer:
             self.emit("}")
             array = self.pick(sorted(self.ranks))
             self.emit(f"affine.store {result}, {self.access(array, indices)} : TYPE<{array}>")
+
+    def contiguous_access(self, array: str, outer: list[Index], inner: Index) -> str:
+        """An access whose last index is `inner` plus a small offset (stride 1 in `inner`)."""
+        parts: list[str] = []
+        rank = self.ranks[array]
+        for axis in range(rank - 1):
+            if outer and self.draw(st.booleans()):
+                index = self.draw(st.sampled_from(outer))
+                parts.append(index.name)  # type: ignore[attr-defined]
+                bound = index.range.hi  # type: ignore[attr-defined]
+            else:
+                bound = self.integer(0, 1)
+                parts.append(str(bound))
+            self.extents[array][axis] = max(self.extents[array][axis], bound + 1)
+        offset = self.integer(0, 2)
+        parts.append(f"{inner.name} + {offset}" if offset else inner.name)
+        self.extents[array][rank - 1] = max(self.extents[array][rank - 1], inner.range.hi + offset + 1)
+        return f"{array}[{', '.join(parts)}]"
+
+    def dense_value(self, outer: list[Index], inner: Index, depth: int = 0) -> str:
+        """A float expression of contiguous and invariant loads (what vectorizes)."""
+        kind = self.pick(["contiguous", "contiguous", "invariant", "constant"] + (["binary", "binary"] if depth < 2 else []))
+        name = self.fresh("v")
+        array = self.pick(sorted(self.ranks))
+        if kind == "contiguous":
+            self.emit(f"{name} = affine.load {self.contiguous_access(array, outer, inner)} : TYPE<{array}>")
+        elif kind == "invariant":
+            self.emit(f"{name} = affine.load {self.access(array, outer)} : TYPE<{array}>")
+        elif kind == "constant":
+            self.emit(f"{name} = arith.constant {float(self.integer(-INPUT_RANGE, INPUT_RANGE))} : f32")
+        else:
+            a = self.dense_value(outer, inner, depth + 1)
+            b = self.dense_value(outer, inner, depth + 1)
+            operation = self.pick(["addf", "subf", "mulf", "maximumf", "minimumf"])
+            self.emit(f"{name} = arith.{operation} {a}, {b} : f32")
+        return name
+
+    def dense_loop(self, indices: list[Index], carried: list[str]) -> None:
+        """`for i { for j = 0 to M { Z[.., j] = f(X[.., j + c], y, ...) } }`, M up to 40:
+        the shape the vectorizer looks for, with stores or invariant accumulations."""
+        outer_iv = self.fresh("i")
+        rows = self.integer(1, 3)
+        self.emit(f"affine.for {outer_iv} = 0 to {rows} {{")
+        self.indent += 1
+        outer = [*indices, Index(outer_iv, Range(0, rows - 1))]
+        inner_iv = self.fresh("i")
+        start, stop = self.integer(0, 1), self.integer(5, 40)
+        inner = Index(inner_iv, Range(start, stop - 1))
+        self.emit(f"affine.for {inner_iv} = {start} to {stop} {{")
+        self.indent += 1
+        value = self.dense_value(outer, inner)
+        array = f"%D{self.counter}"  # written here only: the loop may be independent
+        self.ranks[array] = self.integer(1, 2)
+        self.extents[array] = [1] * self.ranks[array]
+        if self.draw(st.booleans()):
+            self.emit(f"affine.store {value}, {self.contiguous_access(array, outer, inner)} : TYPE<{array}>")
+        else:
+            target = self.access(array, outer)
+            old, new = self.fresh("old"), self.fresh("acc")
+            self.emit(f"{old} = affine.load {target} : TYPE<{array}>")
+            self.emit(f"{new} = arith.{self.pick(['addf', 'maximumf'])} {old}, {value} : f32")
+            self.emit(f"affine.store {new}, {target} : TYPE<{array}>")
+        self.indent -= 1
+        self.emit("}")
+        self.indent -= 1
+        self.emit("}")
+
+    def contraction(self) -> None:
+        """C[i, j] += A[i, k] * B[k, j] over small sizes (register blocking's shape)."""
+        m, n, k = self.integer(1, 6), self.integer(4, 24), self.integer(1, 6)
+        names = [self.fresh("i") for _ in range(3)]
+        arrays = [f"%M{self.counter}_{x}" for x in "abc"]
+        shapes = [(m, k), (k, n), (m, n)]
+        for array, shape in zip(arrays, shapes, strict=True):
+            self.ranks[array] = 2
+            self.extents[array] = list(shape)
+        i, j, kk = names
+        self.emit(f"affine.for {i} = 0 to {m} {{")
+        self.emit(f"  affine.for {j} = 0 to {n} {{")
+        self.emit(f"    affine.for {kk} = 0 to {k} {{")
+        a, b, c = arrays
+        self.emit(f"      %ca{self.counter} = affine.load {a}[{i}, {kk}] : TYPE<{a}>")
+        self.emit(f"      %cb{self.counter} = affine.load {b}[{kk}, {j}] : TYPE<{b}>")
+        self.emit(f"      %cc{self.counter} = affine.load {c}[{i}, {j}] : TYPE<{c}>")
+        self.emit(f"      %cp{self.counter} = arith.mulf %ca{self.counter}, %cb{self.counter} : f32")
+        self.emit(f"      %cs{self.counter} = arith.addf %cc{self.counter}, %cp{self.counter} : f32")
+        self.emit(f"      affine.store %cs{self.counter}, {c}[{i}, {j}] : TYPE<{c}>")
+        self.emit("    }")
+        self.emit("  }")
+        self.emit("}")
 
     def index_value(self, indices: list[Index]) -> None:
         """Add an affine.apply / min / max result to `indices`."""

@@ -92,6 +92,8 @@ class Report:
 
     ran: list[str] = field(default_factory=list)
     declined: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    """Pipelines that changed the IR they were given."""
 
 
 # -- inputs ------------------------------------------------------------------------
@@ -236,6 +238,8 @@ def check_program(program: Program, variants: Sequence[Variant], test_name: str 
             if module is None:
                 report.declined.append(variant.describe())
                 continue
+            if variant.pipeline and str(module) != str(modules[variant.level]):
+                report.changed.append(variant.pipeline)
             compare(reference_outcome(module, program, arguments), expected, f"{variant.describe()}, reference executor")
             try:
                 outcome = compiled_outcome(module, program, arguments, variant.target)

@@ -16,3 +16,5 @@ from tests.fuzz.differential import Program, check_program
 def test_affine_programs_match_the_reference(program: Program, data: st.DataObject) -> None:
     report = check_program(program, draw_variants(data, levels=1), "affine-programs")
     event(f"variants compiled and compared: {len(report.ran)}")
+    for pipeline in sorted(set(report.changed)):
+        event(f"changed the IR: {pipeline}")

@@ -16,3 +16,5 @@ from tests.fuzz.graph_programs import graph_programs
 def test_graph_programs_match_the_reference(program: Program, data: st.DataObject) -> None:
     report = check_program(program, draw_variants(data), "graph-programs")
     event(f"variants compiled and compared: {len(report.ran)}")
+    for pipeline in sorted(set(report.changed)):
+        event(f"changed the IR: {pipeline}")
