@@ -257,8 +257,17 @@ def _select(e: CEmitter, op: arith.SelectOp) -> None:
     arith.TruncIOp,
 )
 def _cast(e: CEmitter, op: Operation) -> None:
-    result = op.results[0]
-    e.define(result, f"({c_type(result.type)}){e.expr(op.operands[0])}")
+    result, source = op.results[0], op.operands[0]
+    value = e.expr(source)
+    if _is_i1(source.type) and isinstance(op, arith.ExtSIOp | arith.SIToFPOp | arith.IndexCastOp):
+        value = f"(-(int){value})"  # a signed i1 holds 0 or -1; a C bool holds 0 or 1
+    elif _is_i1(result.type) and isinstance(op, arith.TruncIOp | arith.IndexCastOp):
+        value = f"({value} & 1)"  # truncation keeps the low bit; a C bool cast tests for non-zero
+    e.define(result, f"({c_type(result.type)}){value}")
+
+
+def _is_i1(type_: Attribute) -> bool:
+    return isinstance(type_, IntegerType) and type_.width.data == 1
 
 
 @emits(arith.UIToFPOp, arith.FPToUIOp, arith.ExtUIOp)

@@ -461,8 +461,15 @@ def _cast(interp: Interpreter, op: Operation) -> Step:
     target = element_type(type_)
     to_index = isinstance(target, IndexType)
 
+    signed_from_i1 = _is_i1(source.type) and isinstance(op, arith.ExtSIOp | arith.SIToFPOp | arith.IndexCastOp)
+    to_i1 = _is_i1(target) and isinstance(op, arith.TruncIOp | arith.IndexCastOp)
+
     def step(env: Env) -> None:
         value = env[source]
+        if signed_from_i1:  # a signed i1 holds 0 or -1
+            value = -np.asarray(value).astype(np.int64) if is_array(value) else -int(value)
+        elif to_i1:  # truncation keeps the low bit
+            value = np.asarray(value).astype(np.int64) & 1 if is_array(value) else int(value) & 1
         if is_array(value):
             env[result] = value.astype(numpy_dtype(target))
         elif to_index:

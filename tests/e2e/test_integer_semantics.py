@@ -88,3 +88,22 @@ def test_rounded_signed_divisions_on_negative_values() -> None:
     reference = np.zeros((4, 6), np.int32)
     nnopt.reference.run(ROUNDED_DIVISIONS, "divisions", a, b, reference)
     np.testing.assert_array_equal(reference, expected)
+
+
+I1_CASTS = """
+func.func @casts(%b: i1, %x: i32) -> (i32, f32, index, i1) {
+  %e = arith.extsi %b : i1 to i32
+  %f = arith.sitofp %b : i1 to f32
+  %i = arith.index_cast %b : i1 to index
+  %t = arith.trunci %x : i32 to i1
+  func.return %e, %f, %i, %t : i32, f32, index, i1
+}
+"""
+
+
+@pytest.mark.sanitize
+@pytest.mark.parametrize(("b", "x"), [(True, 2), (False, 3), (True, -1)])
+def test_i1_sign_extends_and_truncation_keeps_the_low_bit(b: bool, x: int) -> None:
+    expected = (-int(b), float(-int(b)), -int(b), bool(x & 1))
+    for results in (nnopt.compile(I1_CASTS, pipeline="")(b, x), nnopt.reference.run(I1_CASTS, "casts", b, x)):
+        assert (int(results[0]), float(results[1]), int(results[2]), bool(results[3])) == expected
