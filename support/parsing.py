@@ -107,11 +107,12 @@ def parse_module(
     """
     if _only_comments(text):
         return ModuleOp([])  # as mlir-opt: an empty input is an empty module
-    parser = LocatingParser(ctx, text, file_name, line_offset)
+    parser: LocatingParser | None = None
     try:
+        parser = LocatingParser(ctx, text, file_name, line_offset)  # lexes the first token
         return parser.parse_module()
     except ParseError as error:
-        undefined = _first_undefined_use(parser)
+        undefined = _first_undefined_use(parser) if parser is not None else None
         if undefined is not None:
             raise undefined from None
         raise CompileError(
@@ -122,10 +123,16 @@ def parse_module(
     except UnregisteredConstructException as error:
         raise CompileError(
             f"{error} (is its dialect registered? plugins load with --load-plugin)",
-            location=parser.current_location(),
+            location=_where(parser, file_name, line_offset),
         ) from None
     except Exception as error:  # an op's own parser failed in an unplanned way
         raise CompileError(
             f"cannot parse: {type(error).__name__}: {error}",
-            location=parser.current_location(),
+            location=_where(parser, file_name, line_offset),
         ) from None
+
+
+def _where(parser: LocatingParser | None, file_name: str, line_offset: int) -> SourceLocation:
+    if parser is None:
+        return SourceLocation(file_name, 1 + line_offset, 1)
+    return parser.current_location()

@@ -29,6 +29,8 @@ def _verify_op(op: Operation) -> CompileError | None:
         verify_what_xdsl_misses(op)
     except (DiagnosticException, ValueError) as error:
         return CompileError(_strip_prefix(str(error.args[0] if error.args else error)), op)
+    except Exception as error:  # some xDSL verifiers raise a bare Exception
+        return CompileError(_strip_prefix(str(error) or type(error).__name__), op)
     return None
 
 

@@ -19,6 +19,15 @@ from tests.corpus.corpus import LOCATED_ERROR, run_nn_opt_in_process
 from tests.fuzz.budget import fuzz_settings
 
 SEEDS = sorted((Path(__file__).parent / "valid").glob("*.mlir")) + sorted((REPO / "examples").glob("*.mlir"))
+FILECHECK_SEEDS = sorted(
+    p for p in (REPO / "tests" / "filecheck").rglob("*.mlir")
+    if "invalid" not in p.name and "verify-diagnostics" not in p.read_text()
+)
+"""FileCheck inputs (their first `// -----` chunk): every op family the tests know."""
+
+
+def seed_text(path: Path) -> str:
+    return re.split(r"^// -----\s*$", path.read_text(), flags=re.MULTILINE)[0]
 
 TOKEN = re.compile(
     r'"[^"\n]*"|%[\w.$#-]+|@[\w.$-]+|\^[\w.$-]+|#[\w.$-]+|!?[A-Za-z_][\w.$-]*|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|->|\S'
@@ -41,8 +50,8 @@ def tokens(text: str) -> list[str]:
 
 @st.composite
 def mutated_programs(draw: st.DrawFn) -> str:
-    seed = draw(st.sampled_from(SEEDS))
-    pieces = tokens(seed.read_text())
+    seed = draw(st.sampled_from(SEEDS + FILECHECK_SEEDS))
+    pieces = tokens(seed_text(seed))
     positions = list(range(1, len(pieces), 2))  # odd positions hold tokens
     for _ in range(draw(st.integers(1, 3))):
         where = draw(st.sampled_from(positions))
@@ -61,8 +70,8 @@ def mutated_programs(draw: st.DrawFn) -> str:
 
 
 def test_tokens_rebuild_the_text() -> None:
-    for seed in SEEDS:
-        text = seed.read_text()
+    for seed in SEEDS + FILECHECK_SEEDS:
+        text = seed_text(seed)
         assert "".join(tokens(text)) == text
 
 
