@@ -26,6 +26,7 @@ from xdsl.ir import Dialect
 
 from nnopt.dialects.affine import Affine
 from nnopt.dialects.graph import Graph
+from nnopt.dialects.kernel import Kernel
 from nnopt.dialects.vector import Vector
 
 
@@ -44,6 +45,7 @@ def builtin_dialects() -> list[Dialect]:
         Affine,
         Vector,
         Graph,
+        Kernel,
     ]
 
 

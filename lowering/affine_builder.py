@@ -16,7 +16,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from xdsl.builder import Builder
-from xdsl.dialects.builtin import AffineMapAttr, IndexType, UnitAttr
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import AffineMapAttr, FloatAttr, IndexType, UnitAttr
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.rewriter import InsertPoint
 
@@ -77,5 +78,16 @@ class AffineBuilder:
     def apply(self, expr: IxLike) -> SSAValue:
         affine_map, operands = as_map([expr])
         op = affine.ApplyOp(operands, AffineMapAttr(affine_map))
+        self.insert(op)
+        return op.result
+
+    def compute(self, op_type: type[Operation], *operands: SSAValue) -> SSAValue:
+        """An arith/math op built by its constructor from `operands`."""
+        op = op_type(*operands)
+        self.insert(op)
+        return op.results[0]
+
+    def constant(self, value: float, type_: Attribute) -> SSAValue:
+        op = arith.ConstantOp(FloatAttr(value, type_))  # type: ignore[call-overload]
         self.insert(op)
         return op.result

@@ -58,6 +58,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from nnopt.dialects.kernel import DestinationStyleKernel
 from nnopt.support.diagnostics import CompileError
 
 OUTPUTS_ATTR = "nnopt.outputs"
@@ -143,7 +144,7 @@ class _FunctionBufferizer:
             self._replace(op, self._alloc(op, op.tensor.type))
         elif isinstance(op, arith.ConstantOp) and isinstance(op.result.type, TensorType):
             self._constant(op)
-        elif isinstance(op, LinalgStructuredOperation) and op.results:
+        elif isinstance(op, LinalgStructuredOperation | DestinationStyleKernel) and op.results:
             self._linalg(op)
         elif isinstance(op, tensor.CollapseShapeOp | tensor.ExpandShapeOp):
             self._reshape(op)
@@ -224,7 +225,7 @@ class _FunctionBufferizer:
             Builder(InsertPoint.before(op)).insert(memref.CopyOp(buffer, fresh))
         return fresh
 
-    def _linalg(self, op: LinalgStructuredOperation) -> None:
+    def _linalg(self, op: LinalgStructuredOperation | DestinationStyleKernel) -> None:
         inputs = [self._buffer_of(v, op) for v in op.inputs]
         outputs = [
             self._writable_buffer_for(op, v, op.inputs, _reads_outputs(op)) for v in op.outputs
@@ -234,7 +235,7 @@ class _FunctionBufferizer:
             result_types=[],
             properties=dict(op.properties),
             attributes=dict(op.attributes),
-            regions=[op.body.clone()],
+            regions=[region.clone() for region in op.regions],
         )
         new_op.location = op.location
         Builder(InsertPoint.before(op)).insert(new_op)
@@ -343,8 +344,10 @@ def _has_identity_layout(buffer: SSAValue) -> bool:
     return isinstance(buffer.type, memref.MemRefType) and isinstance(buffer.type.layout, NoneAttr)
 
 
-def _reads_outputs(op: LinalgStructuredOperation) -> bool:
-    """Whether the op's body reads the current value of an output."""
+def _reads_outputs(op: LinalgStructuredOperation | DestinationStyleKernel) -> bool:
+    """Whether the op reads the current value of an output (a linalg body's out args)."""
+    if isinstance(op, DestinationStyleKernel):
+        return op.reads_outputs()
     n_inputs = len(op.inputs)
     return any(arg.uses for arg in op.body.block.args[n_inputs:])
 

@@ -14,7 +14,8 @@ becomes
          } -> tensor<4x16xf32>
 
 How each op lowers is in `graph_lowerings/`. A graph op with no lowering is an
-error naming the op. Ops of other dialects are left alone.
+error naming the op. Ops of other dialects are left alone. The ops inside a
+graph.fused are lowered with it (they are marked as one fusion group).
 """
 
 from __future__ import annotations
@@ -23,27 +24,10 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation
 from xdsl.passes import ModulePass
-from xdsl.rewriter import Rewriter
 
-from nnopt.lowering.graph_lowerings import LOWERINGS
-from nnopt.lowering.structured import StructuredBuilder
-from nnopt.support.diagnostics import CompileError
-
-
-def lower_graph_op(op: Operation) -> None:
-    """Replace one graph op by its linalg lowering."""
-    lowering = LOWERINGS.get(type(op))
-    if lowering is None:
-        raise CompileError("has no lowering to linalg (unsupported graph op)", op)
-    builder = StructuredBuilder.before(op)
-    replacements = list(lowering(op, builder))
-    for old, new in zip(op.results, replacements, strict=True):
-        if new.name_hint is None:
-            new.name_hint = old.name_hint
-        old.replace_all_uses_with(new)
-    Rewriter.erase_op(op)
+from nnopt.dialects import graph
+from nnopt.lowering.graph_lowerings import lower_graph_op
 
 
 @dataclass(frozen=True)
@@ -53,6 +37,10 @@ class ConvertGraphToLinalg(ModulePass):
     name = "convert-graph-to-linalg"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        graph_ops = [o for o in op.walk() if o.dialect_name() == "graph"]
+        graph_ops = [
+            o
+            for o in op.walk()
+            if o.dialect_name() == "graph" and not isinstance(o.parent_op(), graph.FusedOp)
+        ]
         for graph_op in graph_ops:
             lower_graph_op(graph_op)

@@ -24,105 +24,38 @@ becomes
 `memref.copy` becomes a copy loop nest too, so that every memory access of the
 function is visible to the polyhedral scheduler. A linalg op still on tensors is
 an error (run bufferize first).
+
+Linalg ops marked with the same `nnopt.fusion_group` (graph.fused lowers to
+them) become ONE nest when that is legal: the output's parallel loops, the
+contraction's reduction loops inside them carrying the accumulator in
+`iter_args`, and the elementwise epilogue after those loops (see
+`fusion_group.py`). Otherwise a remark says why and each op gets its own nest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xdsl.builder import Builder
 from xdsl.context import Context
 from xdsl.dialects import memref
-from xdsl.dialects.builtin import AffineMapAttr, IndexType, MemRefType, ModuleOp
-from xdsl.dialects.linalg import ops as linalg
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
-from xdsl.ir import Block, Operation, Region, SSAValue
-from xdsl.ir.affine import AffineMap
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.rewriter import Rewriter
 
-from nnopt.dialects import affine
+from nnopt.dialects.kernel import AttentionOp
+from nnopt.lowering.fusion_group import lower_fusion_groups
+from nnopt.lowering.linalg_loops import lower_copy, lower_structured_op
+from nnopt.lowering.strategies.attention import emit_flash_attention
 from nnopt.support.diagnostics import CompileError
 
 
-def build_loop_nest(builder: Builder, ranges: Sequence[int], names: Sequence[str] = ()) -> tuple[Builder, list[SSAValue]]:
-    """Insert `affine.for` loops 0..range (outermost first) at `builder`.
-
-    Returns a builder positioned inside the innermost body, before its yield,
-    and the induction variables.
-    """
-    ivs: list[SSAValue] = []
-    current = builder
-    for depth, extent in enumerate(ranges):
-        block = Block(arg_types=[IndexType()])
-        block.add_op(affine.YieldOp.get())
-        loop = affine.ForOp.from_region([], [], [], [], 0, extent, Region(block))
-        current.insert(loop)
-        iv = block.args[0]
-        iv.name_hint = names[depth] if depth < len(names) else None
-        ivs.append(iv)
-        current = Builder(InsertPoint.before(block.last_op))  # type: ignore[arg-type]
-    return current, ivs
-
-
-_IV_NAMES = ("i", "j", "k", "l", "m", "n", "o", "p", "q", "r")
-
-
-def _loop_ranges(op: LinalgStructuredOperation) -> tuple[int, ...]:
-    try:
-        ranges = op.get_static_loop_ranges()
-    except NotImplementedError as error:
-        raise CompileError(f"cannot derive loop ranges: {error}", op) from None
-    if any(r < 0 for r in ranges):
-        raise CompileError("has dynamic loop ranges; only static shapes are supported", op)
-    return ranges
-
-
-def lower_structured_op(op: LinalgStructuredOperation) -> None:
-    """Replace a linalg op on memrefs by its affine loop nest."""
-    if op.results:
+def lower_kernel(op: AttentionOp) -> None:
+    """A kernel op on memrefs becomes its strategy's loop nest."""
+    if op.results_:
         raise CompileError("operates on tensors; run bufferize first", op)
-    ranges = _loop_ranges(op)
-    maps = [m.data for m in op.get_indexing_maps()]
-    inner, ivs = build_loop_nest(Builder(InsertPoint.before(op)), ranges, _IV_NAMES)
-    body = op.body.block
-    operands = list(op.operands)
-    mapping: dict[SSAValue, SSAValue] = {}
-    for arg, operand, index_map in zip(body.args, operands, maps, strict=True):
-        if not isinstance(operand.type, MemRefType):
-            mapping[arg] = operand  # a scalar operand is used as it is
-        elif arg.uses:
-            access_map, indices = affine.compress_map(index_map, ivs)
-            load = affine.LoadOp(operand, indices, AffineMapAttr(access_map))
-            inner.insert(load)
-            load.result.name_hint = arg.name_hint
-            mapping[arg] = load.result
-    outputs = operands[len(op.inputs) :]
-    output_maps = maps[len(op.inputs) :]
-    for body_op in body.ops:
-        if isinstance(body_op, linalg.YieldOp):
-            for value, out, out_map in zip(body_op.operands, outputs, output_maps, strict=True):
-                stored = mapping.get(value, value)
-                access_map, indices = affine.compress_map(out_map, ivs)
-                inner.insert(affine.StoreOp(stored, out, indices, AffineMapAttr(access_map)))
-        elif isinstance(body_op, linalg.IndexOp):
-            mapping[body_op.result] = ivs[body_op.dim.value.data]
-        else:
-            clone = body_op.clone(value_mapper=mapping)
-            inner.insert(clone)
-    Rewriter.erase_op(op)
-
-
-def lower_copy(op: memref.CopyOp) -> None:
-    source, target = op.source.type, op.destination.type
-    assert isinstance(source, MemRefType) and isinstance(target, MemRefType)
-    shape = source.get_shape()
-    inner, ivs = build_loop_nest(Builder(InsertPoint.before(op)), shape, _IV_NAMES)
-    identity = AffineMapAttr(AffineMap.identity(len(shape)))
-    load = affine.LoadOp(op.source, ivs, identity)
-    inner.insert(load)
-    inner.insert(affine.StoreOp(load.result, op.destination, ivs, identity))
+    emit_flash_attention(op)
     Rewriter.erase_op(op)
 
 
@@ -133,11 +66,14 @@ class ConvertLinalgToAffine(ModulePass):
     name = "convert-linalg-to-affine"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        lower_fusion_groups(op)
         targets: list[Operation] = [
-            o for o in op.walk() if isinstance(o, LinalgStructuredOperation | memref.CopyOp)
+            o for o in op.walk() if isinstance(o, LinalgStructuredOperation | memref.CopyOp | AttentionOp)
         ]
         for target in targets:
-            if isinstance(target, memref.CopyOp):
+            if isinstance(target, AttentionOp):
+                lower_kernel(target)
+            elif isinstance(target, memref.CopyOp):
                 lower_copy(target)
             elif isinstance(target, LinalgStructuredOperation):
                 lower_structured_op(target)

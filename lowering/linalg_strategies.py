@@ -5,7 +5,8 @@ the GEMM strategy of `strategies/gemm.py`, cache-blocked over packed panels, wit
 loops marked for the vector passes (`nnopt.simd`) and OpenMP (`nnopt.parallel`);
 the whole nest is marked `nnopt.scheduled` so that the polyhedral scheduler
 leaves it alone. Ops without a strategy, or on targets without one, are left to
-convert-linalg-to-affine.
+convert-linalg-to-affine; so are ops of a fusion group (`nnopt.fusion_group`),
+which convert-linalg-to-affine emits as one nest with their epilogue.
 
     linalg.generic {indexing_maps = [(m, n, k) -> (m, k), (m, n, k) -> (k, n), (m, n, k) -> (m, n)],
                     iterator_types = ["parallel", "parallel", "reduction"]}
@@ -23,6 +24,7 @@ from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
+from nnopt.lowering.fusion_group import fusion_group
 from nnopt.lowering.strategies.gemm import TILINGS, emit_gemm, match_gemm
 from nnopt.runtime.targets import get_target
 from nnopt.support.diagnostics import emit_remark
@@ -43,6 +45,8 @@ class LinalgStrategies(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         tiling = TILINGS.get(get_target(self.target).name)
         for linalg_op in [o for o in op.walk() if isinstance(o, LinalgStructuredOperation)]:
+            if fusion_group(linalg_op) is not None:
+                continue
             gemm = match_gemm(linalg_op)
             if gemm is None:
                 continue

@@ -15,6 +15,7 @@ from xdsl.transforms.common_subexpression_elimination import CommonSubexpression
 from xdsl.transforms.dead_code_elimination import DeadCodeElimination
 
 from nnopt.lowering.bufferize import Bufferize
+from nnopt.lowering.convert_attention_to_kernel import ConvertAttentionToKernel
 from nnopt.lowering.convert_graph_to_linalg import ConvertGraphToLinalg
 from nnopt.lowering.convert_linalg_to_affine import ConvertLinalgToAffine
 from nnopt.lowering.linalg_strategies import LinalgStrategies
@@ -22,6 +23,11 @@ from nnopt.passes.affine_register_block import AffineRegisterBlock
 from nnopt.passes.affine_scalar_replace import AffineScalarReplace
 from nnopt.passes.affine_unroll_jam import AffineUnrollJam
 from nnopt.passes.affine_vectorize import AffineVectorize
+from nnopt.passes.graph.graph_constant_fold import GraphConstantFold
+from nnopt.passes.graph.graph_fold_batch_norm import GraphFoldBatchNorm
+from nnopt.passes.graph.graph_fuse_epilogue import GraphFuseEpilogue
+from nnopt.passes.graph.graph_layout_nchwc import GraphLayoutNchwc
+from nnopt.passes.graph.graph_recognize_attention import GraphRecognizeAttention
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}
@@ -41,6 +47,7 @@ def register_pass(pass_type: type[ModulePass]) -> type[ModulePass]:
 
 for _pass in (
     ConvertGraphToLinalg,
+    ConvertAttentionToKernel,
     Bufferize,
     ConvertLinalgToAffine,
     LinalgStrategies,
@@ -51,6 +58,11 @@ for _pass in (
     AffineScalarReplace,
     AffineUnrollJam,
     AffineRegisterBlock,
+    GraphConstantFold,
+    GraphFoldBatchNorm,
+    GraphFuseEpilogue,
+    GraphLayoutNchwc,
+    GraphRecognizeAttention,
 ):
     register_pass(_pass)
 

@@ -72,8 +72,18 @@ class DefaultPipeline(NamedPipeline):
 
     target: str = "native"
 
+    fuse_epilogue: bool = False
+    """Group contractions with their elementwise epilogue (graph-fuse-epilogue). Off by
+    default: fused groups skip linalg-strategies and the vector passes do not block
+    their nests yet, so the fused code is slower (see the graph passes' benchmark)."""
+
     def steps(self) -> list[str]:
+        graph_steps = ["graph-constant-fold", "graph-fold-batch-norm", "cse", "dce"]
+        if self.fuse_epilogue:
+            graph_steps.append("graph-fuse-epilogue")
         return [
+            *graph_steps,
+            "convert-attention-to-kernel",
             "convert-graph-to-linalg",
             "bufferize",
             f"linalg-strategies{{target={self.target}}}",
@@ -95,7 +105,10 @@ def _has_tensors(module: ModuleOp) -> bool:
 
 
 def _has_linalg(module: ModuleOp) -> bool:
-    return any(isinstance(op, LinalgStructuredOperation | CopyOp) for op in module.walk())
+    return any(
+        isinstance(op, LinalgStructuredOperation | CopyOp) or op.dialect_name() == "kernel"
+        for op in module.walk()
+    )
 
 
 _CONVERSIONS = (

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import affine as xdsl_affine
-from xdsl.dialects.builtin import ModuleOp, UnitAttr
+from xdsl.dialects.builtin import ModuleOp, UnitAttr, VectorType
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
@@ -52,11 +52,14 @@ class Blocking:
 
 
 def _reduction_loop(vector_loop: xdsl_affine.ForOp) -> xdsl_affine.ForOp | None:
-    """The loop directly inside `vector_loop` that carries its accumulators."""
+    """The loop directly inside `vector_loop` that carries its accumulators, in
+    registers (vector iter_args) or in memory (a vector store that does not move)."""
     loops = [op for op in vector_loop.body.block.ops if isinstance(op, xdsl_affine.ForOp)]
     if len(loops) != 1:
         return None
     inner = loops[0]
+    if inner.results and all(isinstance(t, VectorType) for t in inner.result_types):
+        return inner
     iv = inner.body.block.args[0]
     for op in inner.body.walk():
         if isinstance(op, xdsl_affine.VectorStoreOp) and access_pattern(op, iv).kind == "invariant":
@@ -90,7 +93,8 @@ def choose_blocking(vector_loop: xdsl_affine.ForOp, registers: int) -> Blocking 
         return "its trip count is not known"
     accumulators = max(
         1,
-        len({id(op) for op in reduction.body.walk() if isinstance(op, xdsl_affine.VectorStoreOp)}),
+        len(reduction.results)
+        + len({id(op) for op in reduction.body.walk() if isinstance(op, xdsl_affine.VectorStoreOp)}),
     )
     parent = vector_loop.parent_op()
     candidates: list[xdsl_affine.ForOp] = []

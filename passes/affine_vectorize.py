@@ -129,8 +129,8 @@ def analyse(loop: xdsl_affine.ForOp, width_bits: int, allow_reductions: bool) ->
             bounds = [*op.lowerBoundOperands, *op.upperBoundOperands]
             if any(depends_on(v, iv) for v in bounds):
                 raise Decline("an inner loop's bounds depend on its index")
-            if op.inits:
-                raise Decline("an inner loop carries values (iter_args)")
+            if not all(isinstance(t, AnyFloat) for t in op.result_types):
+                raise Decline("an inner loop carries values that are not floats")
         elif isinstance(op, xdsl_affine.YieldOp):
             continue
         elif isinstance(op, xdsl_affine.LoadOp | xdsl_affine.StoreOp):
@@ -272,22 +272,29 @@ class VectorCloner:
                 self.mapping[old] = new
 
     def clone_loop(self, loop: xdsl_affine.ForOp) -> None:
-        block = Block(arg_types=[IndexType()])
-        new = affine.ForOp.create(
-            operands=[self.mapping.get(v, v) for v in loop.operands],
-            result_types=[],
-            properties=dict(loop.properties),
-            attributes=dict(loop.attributes),
-            regions=[Region(block)],
+        """The loop with the same bounds; values it carries become vectors."""
+        carried = [self.vector_type(t) for t in loop.result_types]
+        block = Block(arg_types=[IndexType(), *carried])
+        lower = [self.mapping.get(v, v) for v in loop.lowerBoundOperands]
+        upper = [self.mapping.get(v, v) for v in loop.upperBoundOperands]
+        inits = [self.widen(v) for v in loop.inits]
+        new = affine.ForOp.from_region(
+            lower, upper, inits, carried, loop.lowerBoundMap, loop.upperBoundMap, Region(block), loop.step
         )
+        new.attributes = dict(loop.attributes)
         self.builder.insert(new)
-        self.mapping[loop.body.block.args[0]] = block.args[0]
-        block.args[0].name_hint = loop.body.block.args[0].name_hint
+        for old_arg, new_arg in zip(loop.body.block.args, block.args, strict=True):
+            self.mapping[old_arg] = new_arg
+            new_arg.name_hint = old_arg.name_hint
         outer = self.builder
         self.builder = Builder(InsertPoint.at_end(block))
         self.clone_block(loop.body.block)
-        self.builder.insert(affine.YieldOp.get())
+        old_yield = loop.body.block.last_op
+        assert isinstance(old_yield, xdsl_affine.YieldOp)
+        self.builder.insert(affine.YieldOp.get(*(self.widen(v) for v in old_yield.operands)))
         self.builder = outer
+        for old_result, new_result in zip(loop.results, new.results, strict=True):
+            self.mapping[old_result] = new_result
 
     def clone_contiguous(self, op: Operation) -> None:
         assert isinstance(op, xdsl_affine.LoadOp | xdsl_affine.StoreOp)

@@ -36,13 +36,19 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True)
 class SourceLocation:
-    """A position in a source file (1-based line and column)."""
+    """A position in a source file (1-based line and column).
+
+    Line 0 stands for the whole file, for inputs without lines (a binary ONNX
+    model): it prints as the file name alone.
+    """
 
     file: str
-    line: int
-    column: int
+    line: int = 0
+    column: int = 0
 
     def __str__(self) -> str:
+        if self.line == 0:
+            return self.file
         return f"{self.file}:{self.line}:{self.column}"
 
 

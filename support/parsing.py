@@ -9,16 +9,32 @@ verifier errors and pass remarks can point at the line a user wrote:
 
 A syntax error becomes a :class:`CompileError` with the position and the
 offending line.
+
+It also reads hexadecimal elements of float `dense<...>` literals as bit
+patterns, as MLIR does: xDSL 0.74 prints NaN, infinities and some large
+integral values that way (`dense<[0xFF800000, 1.0]> : tensor<2xf32>` is -inf
+and 1.0) but its parser takes 0xFF800000 for the number 4286578688.
 """
 
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    ComplexType,
+    FileLineColLoc,
+    IndexType,
+    IntAttr,
+    IntegerType,
+    ModuleOp,
+    StringAttr,
+    UnknownLoc,
+)
 from xdsl.ir import Operation
-from xdsl.parser import Parser
+from xdsl.parser import AttrParser, Parser
 from xdsl.utils.exceptions import ParseError, UnregisteredConstructException
 from xdsl.utils.lexer import Span
 
@@ -38,8 +54,27 @@ class _LineTable:
         return index + 1 + self.line_offset, offset - self.starts[index] + 1
 
 
+@dataclass
+class _BitExactTensorLiteralElement(AttrParser._TensorLiteralElement):
+    """A dense-literal element; `0x...` in a float literal is the element's bit pattern."""
+
+    def to_type(
+        self, parser: AttrParser, type: AnyFloat | IntegerType | IndexType | ComplexType
+    ) -> object:
+        is_bits = self.span.text.lower().startswith("0x") and isinstance(self.value, int)
+        if isinstance(type, AnyFloat) and is_bits:
+            assert isinstance(self.value, int)
+            size = type.compile_time_size
+            if self.value >= 1 << (8 * size):
+                parser.raise_error(f"hexadecimal float literal does not fit {type}", self.span)
+            return type.unpack(self.value.to_bytes(size, "little"), 1)[0]
+        return super().to_type(parser, type)
+
+
 class LocatingParser(Parser):
     """An xDSL parser that gives every parsed operation its file:line:col."""
+
+    _TensorLiteralElement = _BitExactTensorLiteralElement
 
     def __init__(self, ctx: Context, text: str, name: str, line_offset: int = 0) -> None:
         super().__init__(ctx, text, name)

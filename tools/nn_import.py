@@ -3,10 +3,13 @@
     nn-import conv.tc                    # tensor comprehension -> linalg on tensors
     nn-import conv.tc -o conv.mlir
     nn-import - --format=tc < conv.tc
+    nn-import model.onnx -o model.mlir   # ONNX -> graph dialect
+    nn-import model.onnx --input-shape x=1x3x224x224
 
 Each format is one entry of `IMPORTERS` (suffix -> function from the file's
-path to a ModuleOp); adding a format is adding an entry. Errors are printed as
-`file:line:col: error: message` with exit status 1.
+path and the import options to a ModuleOp); adding a format is adding an entry.
+Errors are printed as `file:line:col: error: message` (for a binary model,
+`model.onnx: error: node 'conv1' (Conv): ...`) with exit status 1.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xdsl.dialects.builtin import ModuleOp
@@ -27,10 +30,16 @@ from nnopt.support.diagnostics import CompileError
 
 
 @dataclass(frozen=True)
+class ImportOptions:
+    input_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Static shapes for model inputs (`--input-shape name=2x3x8`)."""
+
+
+@dataclass(frozen=True)
 class Importer:
     description: str
-    load: Callable[[str, str], ModuleOp]
-    """(path, name shown in diagnostics) -> module; path '-' means stdin."""
+    load: Callable[[str, str, ImportOptions], ModuleOp]
+    """(path, name shown in diagnostics, options) -> module; path '-' means stdin."""
 
 
 def _read_text(path: str) -> str:
@@ -44,13 +53,37 @@ def _read_text(path: str) -> str:
         raise CompileError(f"cannot read '{path}': not UTF-8 text") from None
 
 
-def _import_tc(path: str, name: str) -> ModuleOp:
+def _import_tc(path: str, name: str, options: ImportOptions) -> ModuleOp:
+    if options.input_shapes:
+        raise CompileError("--input-shape applies to ONNX models; a .tc file states its shapes")
     return nnopt.tc(_read_text(path), name)
+
+
+def _import_onnx(path: str, name: str, options: ImportOptions) -> ModuleOp:
+    model = sys.stdin.buffer.read() if path == "-" else path
+    return nnopt.import_onnx(model, options.input_shapes)
 
 
 IMPORTERS: dict[str, Importer] = {
     ".tc": Importer("tensor comprehensions (einsum-style statements) -> linalg on tensors", _import_tc),
+    ".onnx": Importer("ONNX models -> graph dialect", _import_onnx),
 }
+
+
+def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
+    """`x=1x3x224x224` -> ("x", (1, 3, 224, 224)); `s=` is a scalar."""
+    name, equals, dims = text.rpartition("=")
+    if not equals or not name:
+        raise CompileError(f"--input-shape '{text}' is not NAME=D1xD2x... (e.g. x=1x3x224x224)")
+    try:
+        shape = tuple(int(d) for d in dims.split("x")) if dims else ()
+    except ValueError:
+        raise CompileError(
+            f"--input-shape '{text}': '{dims}' is not sizes separated by 'x' (e.g. 1x3x224x224)"
+        ) from None
+    if any(d < 0 for d in shape):
+        raise CompileError(f"--input-shape '{text}': sizes must not be negative")
+    return name, shape
 
 
 def _importer_for(path: str, format_: str | None) -> Importer:
@@ -69,11 +102,19 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
     parser.add_argument("--format", default=None, help="input format when the suffix does not say (e.g. tc)")
     parser.add_argument("--print-op-generic", action="store_true", help="print ops in generic form")
+    parser.add_argument(
+        "--input-shape",
+        action="append",
+        default=[],
+        metavar="NAME=SHAPE",
+        help="static shape of a model input, e.g. x=1x3x224x224 (repeatable; ONNX)",
+    )
     args = parser.parse_args(argv)
     if args.input == "-" and not args.format:
         raise CompileError("reading stdin needs --format (e.g. --format=tc)")
     name = "<stdin>" if args.input == "-" else args.input
-    module = _importer_for(args.input, args.format).load(args.input, name)
+    options = ImportOptions(dict(parse_input_shape(t) for t in args.input_shape))
+    module = _importer_for(args.input, args.format).load(args.input, name, options)
     stream = sys.stdout if args.output in (None, "-") else None
     if stream is not None:
         Printer(stream=stream, print_generic_format=args.print_op_generic).print_op(module)

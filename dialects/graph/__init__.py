@@ -33,12 +33,14 @@ from nnopt.dialects.graph.base import (
     GraphOp,
     static_float_tensor,
 )
-from nnopt.dialects.graph.convolution import Conv2dOp
+from nnopt.dialects.graph.convolution import Conv2dNchwcOp, Conv2dOp
 from nnopt.dialects.graph.data_movement import ConcatOp, FlattenOp, PadOp, ReshapeOp, TransposeOp
 from nnopt.dialects.graph.elementwise import (
     BINARY_OPS,
+    CONVERSION_OPS,
     UNARY_OPS,
     AddOp,
+    CastOp,
     ClipOp,
     DivOp,
     ErfOp,
@@ -57,6 +59,8 @@ from nnopt.dialects.graph.elementwise import (
     SubOp,
     TanhOp,
 )
+from nnopt.dialects.graph.fused import FusedOp, YieldOp
+from nnopt.dialects.graph.layout import Layout, LayoutOp
 from nnopt.dialects.graph.linear import ConstantOp, GemmOp, MatmulOp
 from nnopt.dialects.graph.normalization import BatchNormOp, LayerNormOp, SoftmaxOp
 from nnopt.dialects.graph.pooling import AvgPoolOp, GlobalAvgPoolOp, MaxPoolOp, WindowPoolOp
@@ -69,6 +73,7 @@ GRAPH_OPS: Sequence[type[IRDLOperation]] = (
     GemmOp,
     *BINARY_OPS,
     *UNARY_OPS,
+    *CONVERSION_OPS,
     Conv2dOp,
     MaxPoolOp,
     AvgPoolOp,
@@ -85,9 +90,14 @@ GRAPH_OPS: Sequence[type[IRDLOperation]] = (
     ConcatOp,
     PadOp,
     AttentionOp,
+    FusedOp,
+    LayoutOp,
+    Conv2dNchwcOp,
 )
+"""Every graph op; each has a lowering to linalg."""
 
-Graph = Dialect("graph", list(GRAPH_OPS), [])
+Graph = Dialect("graph", [*GRAPH_OPS, YieldOp], [])
+"""The dialect: the ops above and graph.yield, which ends a graph.fused body."""
 
 __all__ = [
     "GRAPH_OPS",
@@ -95,9 +105,11 @@ __all__ = [
     "AttentionOp",
     "AvgPoolOp",
     "BatchNormOp",
+    "CastOp",
     "ClipOp",
     "ConcatOp",
     "ConstantOp",
+    "Conv2dNchwcOp",
     "Conv2dOp",
     "DivOp",
     "ElementwiseBinaryOp",
@@ -105,12 +117,15 @@ __all__ = [
     "ErfOp",
     "ExpOp",
     "FlattenOp",
+    "FusedOp",
     "GeluOp",
     "GemmOp",
     "GlobalAvgPoolOp",
     "Graph",
     "GraphOp",
     "LayerNormOp",
+    "Layout",
+    "LayoutOp",
     "LogOp",
     "MatmulOp",
     "MaxOp",
@@ -134,6 +149,7 @@ __all__ = [
     "TanhOp",
     "TransposeOp",
     "WindowPoolOp",
+    "YieldOp",
     "format_shape",
     "static_float_tensor",
 ]

@@ -3,15 +3,38 @@
     %z = graph.add %y, %b : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
     %g = graph.gelu %z {approximate = "tanh"} : (tensor<4x16xf32>) -> tensor<4x16xf32>
     %c = graph.clip %z {min = 0.0 : f32, max = 6.0 : f32} : (tensor<4x16xf32>) -> tensor<4x16xf32>
+    %f = graph.cast %m : (tensor<4x16xi1>) -> tensor<4x16xf32>
 """
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import AnyFloat, FloatAttr, StringAttr, TensorType
-from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    FloatAttr,
+    IntegerType,
+    Signedness,
+    StringAttr,
+    TensorType,
+)
+from xdsl.ir import Attribute, SSAValue
+from xdsl.irdl import (
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    result_def,
+    traits_def,
+)
+from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
-from nnopt.dialects.graph.base import ElementwiseBinaryOp, ElementwiseUnaryOp
+from nnopt.dialects.graph.base import (
+    ElementwiseBinaryOp,
+    ElementwiseUnaryOp,
+    GraphOp,
+    TensorF,
+    static_float_tensor,
+)
 
 # -- binary --------------------------------------------------------------------------
 
@@ -221,6 +244,62 @@ class ClipOp(ElementwiseUnaryOp):
     max_value = opt_prop_def(FloatAttr, prop_name="max")
 
 
+@irdl_op_definition
+class CastOp(GraphOp):
+    """Each element converted to the result's float type (ONNX Cast to a float type).
+
+    The input may hold integers or floats: i1 (a boolean) becomes 0.0 or 1.0, other
+    signless integers are read as signed (ONNX int8 ... int64), floats are rounded
+    to the result type. This is how boolean masks and integer tensors enter float
+    computations.
+
+        %f = graph.cast %m : (tensor<4x16xi1>) -> tensor<4x16xf32>
+        %g = graph.cast %n : (tensor<3xi64>) -> tensor<3xf32>
+    """
+
+    name = "graph.cast"
+
+    input = operand_def(TensorType)
+    result = result_def(TensorF)
+
+    traits = traits_def(Pure())
+    assembly_format = "$input attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, input: SSAValue, element: AnyFloat):
+        assert isinstance(input.type, TensorType)
+        super().__init__(operands=[input], result_types=[TensorType(element, input.type.get_shape())])
+
+    def element_type(self) -> AnyFloat:
+        return static_float_tensor(self.result, "result").element_type
+
+    def infer_result_type(self) -> TensorType[AnyFloat]:
+        source = self.input.type
+        assert isinstance(source, TensorType)
+        if any(d < 0 for d in source.get_shape()):
+            raise VerifyException(
+                f"input has a dynamic shape ({source}); only static shapes are supported"
+            )
+        if not is_castable(source.element_type):
+            raise VerifyException(
+                f"input must hold signless integers or floats, got {source.element_type}"
+            )
+        return TensorType(self.element_type(), source.get_shape())
+
+    def verify_(self) -> None:
+        expected = self.infer_result_type()
+        if self.result.type != expected:
+            raise VerifyException(
+                f"result type {self.result.type} does not match the inferred type {expected}"
+            )
+
+
+def is_castable(element: Attribute) -> bool:
+    """Element types graph.cast reads: floats and signless integers (i1 is a boolean)."""
+    if isinstance(element, IntegerType):
+        return element.signedness.data == Signedness.SIGNLESS
+    return isinstance(element, AnyFloat)
+
+
 BINARY_OPS = (AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp)
 UNARY_OPS = (
     ReluOp,
@@ -235,3 +314,4 @@ UNARY_OPS = (
     ErfOp,
     ClipOp,
 )
+CONVERSION_OPS = (CastOp,)

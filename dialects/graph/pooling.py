@@ -36,10 +36,11 @@ def spatial_shape(op: GraphOp) -> tuple[int, ...]:
 
 
 class WindowPoolOp(GraphOp, ABC):
-    """Base of max_pool and avg_pool: a kernel window slid over the spatial dims.
+    """Base of max_pool and avg_pool: a (dilated) kernel window slid over the spatial dims.
 
-    `kernel_shape` is required; `strides` default to 1, `pads` ([begins..., ends...],
-    as ONNX orders them) to 0. A pad must be smaller than the window it pads.
+    `kernel_shape` is required; `strides` and `dilations` default to 1, `pads`
+    ([begins..., ends...], as ONNX orders them) to 0. A pad must be smaller than
+    the window it pads.
     """
 
     input = operand_def(TensorF)
@@ -48,12 +49,13 @@ class WindowPoolOp(GraphOp, ABC):
     kernel_shape = prop_def(DenseArrayBase.constr(i64))
     strides = opt_prop_def(DenseArrayBase.constr(i64))
     pads = opt_prop_def(DenseArrayBase.constr(i64))
+    dilations = opt_prop_def(DenseArrayBase.constr(i64))
 
     traits = traits_def(Pure())
     assembly_format = "$input attr-dict `:` functional-type(operands, results)"
 
     def window_dilations(self) -> tuple[int, ...]:
-        return (1,) * len(ints(self.kernel_shape))
+        return ints(self.dilations, (1,) * len(ints(self.kernel_shape)))
 
     def window(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         """(kernel, strides, pads, dilations) with defaults filled in."""
@@ -90,27 +92,23 @@ class WindowPoolOp(GraphOp, ABC):
 class MaxPoolOp(WindowPoolOp):
     """The maximum of each (dilated) window; padding never wins (ONNX MaxPool).
 
-    `dilations` default to 1. NaN propagates, as in numpy.max.
+    NaN propagates, as in numpy.max.
 
         %m = graph.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<1x8x16x16xf32>) -> tensor<1x8x8x8xf32>
     """
 
     name = "graph.max_pool"
 
-    dilations = opt_prop_def(DenseArrayBase.constr(i64))
-
-    def window_dilations(self) -> tuple[int, ...]:
-        return ints(self.dilations, super().window_dilations())
-
 
 @irdl_op_definition
 class AvgPoolOp(WindowPoolOp):
-    """The mean of each window (ONNX AveragePool).
+    """The mean of each (dilated) window (ONNX AveragePool).
 
     With `count_include_pad = false` (the default) padded positions are left out of
     the count; with true, every window divides by the kernel size.
 
         %a = graph.avg_pool %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, count_include_pad = true} : (tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32>
+        %d = graph.avg_pool %x {kernel_shape = array<i64: 2, 2>, dilations = array<i64: 2, 2>} : (tensor<1x8x16x16xf32>) -> tensor<1x8x14x14xf32>
     """
 
     name = "graph.avg_pool"

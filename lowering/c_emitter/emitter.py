@@ -108,6 +108,8 @@ class CEmitter:
         self.module_names: set[str] = set()
         self.globals: list[str] = []
         self.uses_openmp = False
+        self.parallel_depth = 0
+        """How many OpenMP parallel loops enclose the op being emitted."""
         self.extra_prelude: list[str] = []
 
     # -- output --------------------------------------------------------------------

@@ -85,12 +85,17 @@ def emit_counted_loop(
         end = e.fresh_name(f"{name}_end")
         e.line(f"const intptr_t {end} = {upper};")
         upper = end
-    if parallel and e.options.openmp:
+    parallel = parallel and e.options.openmp
+    if parallel:
         e.uses_openmp = True
         e.line("#pragma omp parallel for")
     increment = f"++{name}" if step == "1" else f"{name} += {step}"
     with e.scope(f"for (intptr_t {name} = {lower}; {name} < {upper}; {increment}) {{"):
-        e.emit_block(op.regions[0].block)
+        e.parallel_depth += parallel
+        try:
+            e.emit_block(op.regions[0].block)
+        finally:
+            e.parallel_depth -= parallel
 
 
 @emits(xdsl_affine.ForOp)

@@ -1,6 +1,7 @@
 """C for memref ops: buffers, globals, views, element access.
 
     %a = memref.alloc() : memref<4x16xf32>    ->  float *a = nn_alloc(256); if (!a) return 1;
+                                                  (inside an OpenMP loop: nn_abort_alloc())
     memref.dealloc %a : memref<4x16xf32>      ->  free(a);
     %t = memref.alloca() : memref<16xf32>     ->  float t[16] __attribute__((aligned(64)));
     memref.global "private" constant @w : memref<2xf32> = dense<[1.0, 2.0]>
@@ -45,7 +46,8 @@ def _alloc(e: CEmitter, op: memref.AllocOp) -> None:
     name = e.name(op.memref)
     ctype = element_c_type(type_)
     e.line(f"{ctype} *restrict {name} = ({ctype} *)nn_alloc({_bytes(type_)});")
-    e.line(f"if (!{name}) return 1;")
+    # a parallel region cannot be left with return: out of memory there aborts
+    e.line(f"if (!{name}) {'nn_abort_alloc();' if e.parallel_depth else 'return 1;'}")
 
 
 MAX_STACK_BYTES = 4 << 20

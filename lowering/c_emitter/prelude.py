@@ -8,6 +8,7 @@ meaning (C's fmaxf ignores NaN).
 PRELUDE = r"""#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,10 @@ NN_HELPER double nn_maximum(double a, double b) {
 }
 NN_HELPER double nn_minimum(double a, double b) {
   return (a != a || b != b) ? NAN : (a < b ? a : (b < a ? b : (signbit(a) ? a : b)));
+}
+NN_HELPER void nn_abort_alloc(void) {
+  fputs("nn-opt generated code: out of memory in a parallel loop\n", stderr);
+  abort();
 }
 NN_HELPER void *nn_alloc(size_t bytes) {
   size_t rounded = (bytes + 63) / 64 * 64;

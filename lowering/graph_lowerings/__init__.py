@@ -8,8 +8,8 @@ returns the values that replace the op's results:
         return [s.elementwise([op.input], op.result.type,
                               lambda b, x: [b.maximumf(x[0], b.const(0.0, f32))])]
 
-`convert-graph-to-linalg` looks ops up here; an op without an entry is reported
-as unsupported.
+`convert-graph-to-linalg` lowers each op with `lower_graph_op`, which looks it
+up here; an op without an entry is reported as unsupported.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from xdsl.ir import Operation, SSAValue
+from xdsl.rewriter import Rewriter
 
 from nnopt.lowering.structured import StructuredBuilder
+from nnopt.support.diagnostics import CompileError
 
 LoweringFn = Callable[[Operation, StructuredBuilder], Sequence[SSAValue]]
 
@@ -41,12 +43,28 @@ def lowers(
     return register
 
 
+def lower_graph_op(op: Operation) -> None:
+    """Replace one graph op by its linalg lowering."""
+    lowering = LOWERINGS.get(type(op))
+    if lowering is None:
+        raise CompileError("has no lowering to linalg (unsupported graph op)", op)
+    builder = StructuredBuilder.before(op)
+    replacements = list(lowering(op, builder))
+    for old, new in zip(op.results, replacements, strict=True):
+        if new.name_hint is None:
+            new.name_hint = old.name_hint
+        old.replace_all_uses_with(new)
+    Rewriter.erase_op(op)
+
+
 # The modules below register their lowerings when imported.
 from nnopt.lowering.graph_lowerings import (  # noqa: E402
     attention,
     convolution,
     data_movement,
     elementwise,
+    fused,
+    layout,
     linear,
     normalization,
     pooling,
@@ -59,7 +77,10 @@ __all__ = [
     "convolution",
     "data_movement",
     "elementwise",
+    "fused",
+    "layout",
     "linear",
+    "lower_graph_op",
     "lowers",
     "normalization",
     "pooling",

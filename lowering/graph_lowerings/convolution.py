@@ -14,6 +14,14 @@ becomes
 
 With groups, `c` runs over the channels of one group and the input channel is
 `(f floordiv (F / group)) * (C / group) + c`: the group of output channel f.
+
+graph.conv2d_nchwc is the same on blocked tensors, over the loops
+(n, fb, oh, ow, fi, cb, kh, kw, ci): the output channel within its block, where
+the weight and the output are contiguous, is the last parallel loop, the one the
+vectorizer takes around the reduction (with output pixels register-blocked):
+
+    x: (n, cb, oh * s + kh * d, ow * s + kw * d, ci)   w: (fb, cb, kh, kw, ci, fi)
+    out: (n, fb, oh, ow, fi)                            bias: (fb, fi)
 """
 
 from __future__ import annotations
@@ -36,6 +44,15 @@ def _shape(value: SSAValue) -> tuple[int, ...]:
     return value.type.get_shape()
 
 
+def _bias_init(
+    s: StructuredBuilder, bias: SSAValue | None, result_type: TensorType, bias_map: AffineMap
+) -> SSAValue:
+    """The accumulator's start: the bias broadcast through `bias_map`, or zeros."""
+    if bias is None:
+        return s.filled(result_type, 0.0)
+    return s.elementwise([bias], result_type, lambda b, v: [v[0]], maps=[bias_map])
+
+
 @lowers(graph.Conv2dOp)
 def _conv2d(op: graph.Conv2dOp, s: StructuredBuilder) -> Sequence[SSAValue]:
     result_type = op.result.type
@@ -43,11 +60,7 @@ def _conv2d(op: graph.Conv2dOp, s: StructuredBuilder) -> Sequence[SSAValue]:
     pads, group = ints(op.pads), integer(op.group)
     filters, channels_per_group = _shape(op.weight)[:2]
     padded = s.pad(op.input, [0, 0, *pads[:2]], [0, 0, *pads[2:]], 0.0)
-    if op.bias is None:
-        init = s.filled(result_type, 0.0)
-    else:
-        per_filter = AffineMap(4, 0, (AffineExpr.dimension(1),))
-        init = s.elementwise([op.bias], result_type, lambda b, v: [v[0]], maps=[per_filter])
+    init = _bias_init(s, op.bias, result_type, AffineMap(4, 0, (AffineExpr.dimension(1),)))
     d = AffineExpr.dimension
     n, f, c = d(0), d(1), d(4)
     channel = c
@@ -60,4 +73,23 @@ def _conv2d(op: graph.Conv2dOp, s: StructuredBuilder) -> Sequence[SSAValue]:
         AffineMap.identity(7).drop_results([False] * 4 + [True] * 3),
     ]
     iterators = ["parallel"] * 4 + ["reduction"] * 3
+    return s.generic([padded, op.weight], [init], maps, iterators, multiply_accumulate)
+
+
+@lowers(graph.Conv2dNchwcOp)
+def _conv2d_nchwc(op: graph.Conv2dNchwcOp, s: StructuredBuilder) -> Sequence[SSAValue]:
+    result_type = op.result.type
+    assert isinstance(result_type, TensorType)
+    pads = ints(op.pads)
+    padded = s.pad(op.input, [0, 0, *pads[:2], 0], [0, 0, *pads[2:], 0], 0.0)
+    d = AffineExpr.dimension
+    n, fb, oh, ow, fi, cb, kh, kw, ci = (d(i) for i in range(9))
+    init = _bias_init(s, op.bias, result_type, AffineMap(5, 0, (d(1), d(4))))
+    spatial = window_exprs((2, 3), (6, 7), ints(op.strides), ints(op.dilations))
+    maps = [
+        AffineMap(9, 0, (n, cb, *spatial, ci)),
+        AffineMap(9, 0, (fb, cb, kh, kw, ci, fi)),
+        AffineMap(9, 0, (n, fb, oh, ow, fi)),
+    ]
+    iterators = ["parallel"] * 5 + ["reduction"] * 4
     return s.generic([padded, op.weight], [init], maps, iterators, multiply_accumulate)

@@ -1,4 +1,4 @@
-"""Elementwise graph ops and constants -> linalg.generic / arith.constant.
+"""Elementwise graph ops, casts and constants -> linalg.generic / arith.constant.
 
     %z = graph.add %y, %b : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
 becomes
@@ -16,6 +16,7 @@ import math as pymath
 from collections.abc import Callable, Sequence
 
 from xdsl.dialects import arith, math
+from xdsl.dialects.builtin import AnyFloat, IntegerType
 from xdsl.ir import Operation, SSAValue
 
 from nnopt.dialects import graph
@@ -115,3 +116,26 @@ def _lower_unary(op: graph.ElementwiseUnaryOp, s: StructuredBuilder) -> Sequence
 
 
 lowers(*UNARY_BODIES)(_lower_unary)
+
+
+# -- conversion ----------------------------------------------------------------------
+
+
+def _convert(b: ScalarBuilder, x: SSAValue, target: AnyFloat) -> SSAValue:
+    """`x` as a `target` float: i1 unsigned, wider integers signed, floats rounded."""
+    source = x.type
+    if isinstance(source, IntegerType):
+        conversion = arith.UIToFPOp if source.width.data == 1 else arith.SIToFPOp
+        return b.insert(conversion(x, target))
+    assert isinstance(source, AnyFloat)
+    if source.bitwidth < target.bitwidth:
+        return b.insert(arith.ExtFOp(x, target))
+    if source.bitwidth > target.bitwidth:
+        return b.insert(arith.TruncFOp(x, target))
+    return x
+
+
+@lowers(graph.CastOp)
+def _cast(op: graph.CastOp, s: StructuredBuilder) -> Sequence[SSAValue]:
+    target = op.element_type()
+    return [s.elementwise([op.input], op.result.type, lambda b, x: [_convert(b, x[0], target)])]

@@ -69,19 +69,22 @@ def _max_pool(op: graph.MaxPoolOp, s: StructuredBuilder) -> Sequence[SSAValue]:
     return [window_reduction(op, s, -math.inf, lambda b, v: max_body(b, [v[0], v[2]]))]
 
 
-def window_counts(size: int, kernel: int, stride: int, pad_begin: int, outputs: int) -> list[float]:
-    """How many input (non-pad) positions each window along one dim covers."""
+def window_counts(
+    size: int, kernel: int, stride: int, dilation: int, pad_begin: int, outputs: int
+) -> list[float]:
+    """How many input (non-pad) positions each (dilated) window along one dim covers."""
     counts: list[float] = []
     for o in range(outputs):
         start = o * stride - pad_begin
-        counts.append(float(min(start + kernel, size) - max(start, 0)))
+        taps = (start + k * dilation for k in range(kernel))
+        counts.append(float(sum(1 for position in taps if 0 <= position < size)))
     return counts
 
 
 @lowers(graph.AvgPoolOp)
 def _avg_pool(op: graph.AvgPoolOp, s: StructuredBuilder) -> Sequence[SSAValue]:
     sums = window_reduction(op, s, 0.0, lambda b, v: add_body(b, [v[0], v[2]]))
-    kernel, strides, pads, _ = op.window()
+    kernel, strides, pads, dilations = op.window()
     result_type = _type(op.result)
     if flag(op.count_include_pad) or not any(pads):
         count = float(math.prod(kernel))
@@ -97,7 +100,9 @@ def _avg_pool(op: graph.AvgPoolOp, s: StructuredBuilder) -> Sequence[SSAValue]:
     counts: list[SSAValue] = []
     maps = [AffineMap.identity(loops)]
     for i in padded_dims:
-        values = window_counts(in_shape[2 + i], kernel[i], strides[i], pads[i], out_shape[2 + i])
+        values = window_counts(
+            in_shape[2 + i], kernel[i], strides[i], dilations[i], pads[i], out_shape[2 + i]
+        )
         vector_type = TensorType(element, [len(values)])
         counts.append(s.constant_tensor(DenseIntOrFPElementsAttr.from_list(vector_type, values)))
         maps.append(AffineMap(loops, 0, (AffineExpr.dimension(2 + i),)))

@@ -23,6 +23,7 @@ Extending it:
 from nnopt.reference import (  # noqa: F401  (importing fills the op table)
     ops_arith,
     ops_control,
+    ops_kernel,
     ops_linalg,
     ops_memory,
     ops_tensor,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ from xdsl.ir import Operation
 
 from nnopt.dialects import graph
 from nnopt.reference.errors import ExecutionError, UnsupportedOpError
-from nnopt.reference.interpreter import Env, Interpreter, Step
+from nnopt.reference.interpreter import Env, Interpreter, Step, implements
 from nnopt.reference.ops_arith import maximumf, minimumf
 from nnopt.reference.ops_vector import reduce_sequentially
 from nnopt.reference.values import Allocation, Buffer, dense_array, numpy_dtype
@@ -383,19 +384,18 @@ def _pad(op: graph.PadOp, x: np.ndarray) -> np.ndarray:
 # -- attention ----------------------------------------------------------------------------------
 
 
-@numpy_reference(graph.AttentionOp)
-def _attention(
-    op: graph.AttentionOp, q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
+def attention(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None, scale: float, causal: bool
 ) -> np.ndarray:
+    """softmax(q k^T * scale + mask) v over [B, H, L, D] arrays, grouped-query heads."""
     heads, kv_heads = q.shape[1], k.shape[1]
     k64 = np.repeat(_wide(k), heads // kv_heads, axis=1)
     v64 = np.repeat(_wide(v), heads // kv_heads, axis=1)
-    scale = _real(op.scale) if op.scale is not None else 1.0 / math.sqrt(q.shape[-1])
     scores = (_wide(q) @ np.swapaxes(k64, -1, -2)) * scale
     if mask is not None:
         scores = scores + _wide(mask)
     lq, lk = scores.shape[-2:]
-    if _flag(op.causal):
+    if causal:
         hidden = np.arange(lk)[None, :] > np.arange(lq)[:, None] + (lk - lq)
         scores = np.where(hidden, -np.inf, scores)
     with np.errstate(invalid="ignore"):
@@ -403,3 +403,105 @@ def _attention(
         weights = np.exp(scores)
         weights = weights / weights.sum(axis=-1, keepdims=True)
     return weights @ v64
+
+
+@numpy_reference(graph.AttentionOp)
+def _attention(
+    op: graph.AttentionOp, q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None
+) -> np.ndarray:
+    scale = _real(op.scale) if op.scale is not None else 1.0 / math.sqrt(q.shape[-1])
+    return attention(q, k, v, mask, scale, _flag(op.causal))
+
+
+@implements(graph.FusedOp)
+def _fused(interp: Interpreter, op: graph.FusedOp) -> Step:
+    """The body, run on the operands; its yielded value is the result."""
+    body = interp.block(op.body.block)
+    arguments = tuple(op.body.block.args)
+    operands = tuple(op.inputs)
+    result = op.result
+
+    def step(env: Env) -> None:
+        for argument, operand in zip(arguments, operands, strict=True):
+            env[argument] = env[operand]
+        [env[result]] = body.run(env)
+
+    return step
+
+
+# -- casts, layouts and blocked convolution -------------------------------------------------------
+
+
+@numpy_reference(graph.CastOp)
+def _cast(op: graph.CastOp, x: np.ndarray) -> np.ndarray:
+    return x.astype(np.float64)  # i1 reads as 0/1, integers as signed, floats round later
+
+
+def _parse_layout(text: str) -> list[tuple[str, int | None]]:
+    """'NCHW16c' -> [('N', None), ('C', None), ('H', None), ('W', None), ('C', 16)]."""
+    dims: list[tuple[str, int | None]] = []
+    for letter, factor, blocked in re.findall(r"([A-Z])|(\d+)([a-z])", text):
+        dims.append((letter, None) if letter else (blocked.upper(), int(factor)))
+    if "".join(f"{f or ''}{a if f is None else a.lower()}" for a, f in dims) != text:
+        raise ExecutionError(f"cannot read the layout '{text}'")
+    return dims
+
+
+def _unblock(x: np.ndarray, layout: list[tuple[str, int | None]]) -> tuple[np.ndarray, list[str]]:
+    """The array with one dim per axis (outer and inner blocks merged), and its axis order."""
+    axes = [axis for axis, factor in layout if factor is None]
+    order: list[int] = []
+    sizes: list[int] = []
+    for axis in axes:
+        outer = next(i for i, (a, f) in enumerate(layout) if a == axis and f is None)
+        inner = next((i for i, (a, f) in enumerate(layout) if a == axis and f is not None), None)
+        order += [outer] if inner is None else [outer, inner]
+        sizes.append(x.shape[outer] * (x.shape[inner] if inner is not None else 1))
+    return np.transpose(x, order).reshape(sizes), axes
+
+
+def _block(x: np.ndarray, axes: list[str], layout: list[tuple[str, int | None]]) -> np.ndarray:
+    """An array with one dim per axis (in `axes` order) arranged as `layout`."""
+    factors = {a: f for a, f in layout if f is not None}
+    split_shape: list[int] = []
+    position: dict[tuple[str, bool], int] = {}
+    for axis, size in zip(axes, x.shape, strict=True):
+        factor = factors.get(axis)
+        if factor is None:
+            position[(axis, False)] = len(split_shape)
+            split_shape.append(size)
+        else:
+            if size % factor:
+                raise ExecutionError(f"axis {axis} of size {size} does not split into blocks of {factor}")
+            position[(axis, False)] = len(split_shape)
+            position[(axis, True)] = len(split_shape) + 1
+            split_shape += [size // factor, factor]
+    order = [position[(axis, factor is not None)] for axis, factor in layout]
+    return np.transpose(x.reshape(split_shape), order)
+
+
+@numpy_reference(graph.LayoutOp)
+def _layout(op: graph.LayoutOp, x: np.ndarray) -> np.ndarray:
+    plain, axes = _unblock(x, _parse_layout(op.source_layout.data))
+    target = _parse_layout(op.target_layout.data)
+    target_axes = [axis for axis, factor in target if factor is None]
+    reordered = np.transpose(plain, [axes.index(a) for a in target_axes])
+    return _block(reordered, target_axes, target)
+
+
+@numpy_reference(graph.Conv2dNchwcOp)
+def _conv2d_nchwc(op: graph.Conv2dNchwcOp, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    n, c_blocks, h, width, c_block = x.shape
+    f_blocks, _, kh, kw, _, f_block = w.shape
+    plain_x = np.transpose(x, (0, 1, 4, 2, 3)).reshape(n, c_blocks * c_block, h, width)
+    plain_w = np.transpose(w, (0, 5, 1, 4, 2, 3)).reshape(f_blocks * f_block, c_blocks * c_block, kh, kw)
+    strides, pads, dilations = _ints(op.strides, (1, 1)), _ints(op.pads, (0, 0, 0, 0)), _ints(op.dilations, (1, 1))
+    padded = _pad_spatial(_wide(plain_x), pads, 0.0)
+    total = 0.0
+    for (i, j), window in _window_views(padded, (kh, kw), strides, dilations):
+        total = total + np.einsum("nchw,fc->nfhw", window, _wide(plain_w)[:, :, i, j])
+    out = np.asarray(total)
+    if b is not None:
+        out = out + _wide(b).reshape(-1)[None, :, None, None]
+    oh, ow = out.shape[2:]
+    return np.transpose(out.reshape(n, f_blocks, f_block, oh, ow), (0, 1, 3, 4, 2))

@@ -21,6 +21,12 @@ def tensor_type(shape: Sequence[int], element: str = "f32") -> str:
     return "tensor<" + "".join(f"{d}x" for d in shape) + f"{element}>"
 
 
+def dense_literal(array: np.ndarray) -> str:
+    """`dense<...> : tensor<...>` holding `array` exactly (float32 values as decimals)."""
+    values = np.asarray(array, dtype=np.float32).tolist()
+    return f"dense<{values!r}> : {tensor_type(array.shape)}"
+
+
 def single_op_ir(
     op: str,
     operand_shapes: Sequence[Sequence[int]],

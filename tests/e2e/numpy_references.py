@@ -74,14 +74,19 @@ def max_pool_reference(
 
 
 def avg_pool_reference(
-    x: np.ndarray, kernel: Sequence[int], strides: Sequence[int], pads: Sequence[int], count_include_pad: bool
+    x: np.ndarray,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    pads: Sequence[int],
+    count_include_pad: bool,
+    dilations: Sequence[int] | None = None,
 ) -> np.ndarray:
-    ones = (1,) * len(kernel)
-    total = sum(w for _, w in _windows(_pad_spatial(x.astype(np.float64), pads, 0.0), kernel, strides, ones))
+    taps = dilations or (1,) * len(kernel)
+    total = sum(w for _, w in _windows(_pad_spatial(x.astype(np.float64), pads, 0.0), kernel, strides, taps))
     if count_include_pad:
         return total / np.prod(kernel)
     inside = _pad_spatial(np.ones_like(x, dtype=np.float64), pads, 0.0)
-    count = sum(w for _, w in _windows(inside, kernel, strides, ones))
+    count = sum(w for _, w in _windows(inside, kernel, strides, taps))
     return total / count
 
 

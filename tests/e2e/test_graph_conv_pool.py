@@ -88,26 +88,23 @@ def test_max_pool(
     check_against_numpy(ir, [x], expected, rtol=0, atol=0)
 
 
-AVG_POOL_CASES = [(shape, k, s, p) for shape, k, s, p, d in POOL_CASES if set(d) == {1}]
-
-
 @pytest.mark.parametrize("count_include_pad", [False, True])
-@pytest.mark.parametrize(
-    ("x_shape", "kernel", "strides", "pads"),
-    AVG_POOL_CASES,
-    ids=[i for i, (*_, d) in zip(POOL_IDS, POOL_CASES, strict=True) if set(d) == {1}],
-)
+@pytest.mark.parametrize(("x_shape", "kernel", "strides", "pads", "dilations"), POOL_CASES, ids=POOL_IDS)
 def test_avg_pool(
     x_shape: tuple[int, ...],
     kernel: tuple[int, ...],
     strides: tuple[int, ...],
     pads: tuple[int, ...],
+    dilations: tuple[int, ...],
     count_include_pad: bool,
     rng: np.random.Generator,
 ) -> None:
     x = normal(rng, *x_shape)
-    expected = avg_pool_reference(x, kernel, strides, pads, count_include_pad)
-    attrs = f"{{kernel_shape = {_array(kernel)}, strides = {_array(strides)}, pads = {_array(pads)}"
+    expected = avg_pool_reference(x, kernel, strides, pads, count_include_pad, dilations)
+    attrs = (
+        f"{{kernel_shape = {_array(kernel)}, strides = {_array(strides)}, "
+        f"pads = {_array(pads)}, dilations = {_array(dilations)}"
+    )
     attrs += ", count_include_pad = true}" if count_include_pad else "}"
     ir = single_op_ir("avg_pool", [x_shape], expected.shape, attrs)
     check_against_numpy(ir, [x], expected, rtol=1e-5, atol=1e-6)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from tests.e2e.graph_programs import check_against_numpy, normal, positive, single_op_ir
+from tests.e2e.graph_programs import check_against_numpy, normal, positive, run_both, single_op_ir
 from tests.e2e.numpy_references import erf_reference, gelu_reference
 
 BINARY: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
@@ -106,3 +106,29 @@ def test_double_precision_elementwise(rng: np.random.Generator) -> None:
     ir = single_op_ir("gelu", [x.shape], x.shape, element="f64")
     expected = gelu_reference(x)
     check_against_numpy(ir, [x], expected, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("values", "element", "target"),
+    [
+        (np.array([[True, False, True], [False, False, True]]), "i1", "f32"),
+        (np.array([-(2**40), -3, 0, 7, 2**40], dtype=np.int64), "i64", "f32"),
+        (np.array([[-5, 2], [9, -1]], dtype=np.int32), "i32", "f64"),
+        (np.array([1 / 3, -2.5, 1e-40], dtype=np.float64), "f64", "f32"),
+        (np.array([1 / 3, -2.5], dtype=np.float32), "f32", "f64"),
+    ],
+    ids=["bool", "int64", "int32-to-f64", "f64-to-f32", "f32-to-f64"],
+)
+def test_cast(values: np.ndarray, element: str, target: str) -> None:
+    dtype = {"f32": np.float32, "f64": np.float64}[target]
+    shape = "".join(f"{d}x" for d in values.shape)
+    ir = (
+        f"func.func @f(%x: tensor<{shape}{element}>) -> tensor<{shape}{target}> {{\n"
+        f"  %r = graph.cast %x : (tensor<{shape}{element}>) -> tensor<{shape}{target}>\n"
+        f"  func.return %r : tensor<{shape}{target}>\n"
+        "}\n"
+    )
+    expected = values.astype(dtype)
+    for result in run_both(ir, [values]):
+        assert result.dtype == dtype
+        np.testing.assert_array_equal(result, expected)

@@ -32,6 +32,7 @@ from xdsl.dialects.builtin import (
     Float64Type,
     FloatAttr,
     IntegerAttr,
+    IntegerType,
     ModuleOp,
     StringAttr,
     TensorType,
@@ -353,7 +354,16 @@ def _attention(b: Builder, x: SSAValue) -> Operation | None:
     return graph.AttentionOp.inferred([x, key, value, mask], properties)
 
 
+def _cast(b: Builder, x: SSAValue) -> Operation | None:
+    """A new integer or boolean argument of `x`'s shape, converted to floats."""
+    element = b.draw(st.sampled_from([IntegerType(1), IntegerType(8), IntegerType(32), IntegerType(64)]))
+    arg = b.block.insert_arg(TensorType(element, _shape(x)), len(b.block.args))  # type: ignore[arg-type]
+    arg.name_hint = f"n{len(b.block.args) - 1}"
+    return graph.CastOp(arg, b.element)  # type: ignore[arg-type]
+
+
 GENERATORS: dict[str, Generator] = {
+    "cast": _cast,
     "unary": _unary,
     "binary": _binary,
     "matmul": _matmul,

@@ -261,3 +261,92 @@ func.func @untyped_array(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> te
   // expected-error @+1 {{Expected attribute i64 but got i32}}
   func.return %c : tensor<1x4x6x6xf32>
 }
+
+// -----
+
+func.func @fused_arguments(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{block argument types (tensor<8xf32>) must match the operand types (tensor<4xf32>)}}
+  %y = graph.fused %x : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%a: tensor<8xf32>):
+    graph.yield %a : tensor<8xf32>
+  }
+  func.return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @cast_unsigned(%a: tensor<3xui32>) -> tensor<3xf32> {
+  // expected-error @+1 {{input must hold signless integers or floats, got ui32}}
+  %c = graph.cast %a : (tensor<3xui32>) -> tensor<3xf32>
+  func.return %c : tensor<3xf32>
+}
+
+// -----
+
+func.func @fused_yield(%x: tensor<4xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{graph.yield must yield one value of the result type tensor<8xf32>, got tensor<4xf32>}}
+  %y = graph.fused %x : (tensor<4xf32>) -> tensor<8xf32> {
+  ^bb0(%a: tensor<4xf32>):
+    graph.yield %a : tensor<4xf32>
+  }
+  func.return %y : tensor<8xf32>
+}
+
+// -----
+
+func.func @fused_content(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{may hold only graph ops other than graph.fused, found 'tensor.empty'}}
+  %y = graph.fused %x : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%a: tensor<4xf32>):
+    %e = tensor.empty() : tensor<4xf32>
+    graph.yield %e : tensor<4xf32>
+  }
+  func.return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @yield_outside(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'graph.yield' expects parent op 'graph.fused'}}
+  graph.yield %x : tensor<4xf32>
+}
+
+// -----
+
+func.func @layout_block(%x: tensor<1x30x8x8xf32>) -> tensor<1x2x8x8x16xf32> {
+  // expected-error @+1 {{dimension 'C' of size 30 is not a multiple of the block 16 of layout 'NCHW16c'}}
+  %b = graph.layout %x {from = "NCHW", to = "NCHW16c"} : (tensor<1x30x8x8xf32>) -> tensor<1x2x8x8x16xf32>
+  func.return %b : tensor<1x2x8x8x16xf32>
+}
+
+// -----
+
+func.func @layout_dims(%x: tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error @+1 {{layouts 'NCHW' and 'NCDW' do not have the same dimensions}}
+  %b = graph.layout %x {from = "NCHW", to = "NCDW"} : (tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
+  func.return %b : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+func.func @layout_syntax(%x: tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  // expected-error @+1 {{layout 'NC16' is malformed at '16' (expected e.g. 'NCHW16c')}}
+  %b = graph.layout %x {from = "NCHW", to = "NC16"} : (tensor<1x32x8x8xf32>) -> tensor<1x32x8x8xf32>
+  func.return %b : tensor<1x32x8x8xf32>
+}
+
+// -----
+
+func.func @conv_nchwc_channels(%x: tensor<1x2x8x8x16xf32>, %w: tensor<2x2x3x3x8x16xf32>) -> tensor<1x2x6x6x16xf32> {
+  // expected-error @+1 {{weight input channels 2x8 differ from the input's 2x16}}
+  %y = graph.conv2d_nchwc %x, %w : (tensor<1x2x8x8x16xf32>, tensor<2x2x3x3x8x16xf32>) -> tensor<1x2x6x6x16xf32>
+  func.return %y : tensor<1x2x6x6x16xf32>
+}
+
+// -----
+
+func.func @cast_changes_shape(%a: tensor<3xi1>) -> tensor<4xf32> {
+  // expected-error @+1 {{result type tensor<4xf32> does not match the inferred type tensor<3xf32>}}
+  %c = graph.cast %a : (tensor<3xi1>) -> tensor<4xf32>
+  func.return %c : tensor<4xf32>
+}

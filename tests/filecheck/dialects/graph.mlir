@@ -120,6 +120,15 @@ func.func @pooling(%x: tensor<1x8x16x16xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x
 
 // -----
 
+// CHECK-LABEL: func.func @dilated_avg_pool
+func.func @dilated_avg_pool(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x14x14xf32> {
+  // CHECK: %d = graph.avg_pool %x {kernel_shape = array<i64: 2, 2>, dilations = array<i64: 2, 2>} : (tensor<1x8x16x16xf32>) -> tensor<1x8x14x14xf32>
+  %d = graph.avg_pool %x {kernel_shape = array<i64: 2, 2>, dilations = array<i64: 2, 2>} : (tensor<1x8x16x16xf32>) -> tensor<1x8x14x14xf32>
+  func.return %d : tensor<1x8x14x14xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @normalization
 func.func @normalization(%x: tensor<2x4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>, %s: tensor<4xf32>) -> (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>) {
   // CHECK: %p = graph.softmax %x {axis = 1 : i64} : (tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
@@ -181,4 +190,15 @@ func.func @attention(%q: tensor<2x4x8x16xf32>, %k: tensor<2x1x8x16xf32>, %v: ten
   // CHECK: %c = graph.attention %q, %k, %v {causal = true} : (tensor<2x4x8x16xf32>, tensor<2x1x8x16xf32>, tensor<2x1x8x16xf32>) -> tensor<2x4x8x16xf32>
   %c = graph.attention %q, %k, %v {causal = true} : (tensor<2x4x8x16xf32>, tensor<2x1x8x16xf32>, tensor<2x1x8x16xf32>) -> tensor<2x4x8x16xf32>
   func.return %o, %c : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @cast
+func.func @cast(%m: tensor<2x3xi1>, %n: tensor<4xi64>) -> (tensor<2x3xf32>, tensor<4xf64>) {
+  // CHECK: %f = graph.cast %m : (tensor<2x3xi1>) -> tensor<2x3xf32>
+  %f = graph.cast %m : (tensor<2x3xi1>) -> tensor<2x3xf32>
+  // CHECK: %g = graph.cast %n : (tensor<4xi64>) -> tensor<4xf64>
+  %g = graph.cast %n : (tensor<4xi64>) -> tensor<4xf64>
+  func.return %f, %g : tensor<2x3xf32>, tensor<4xf64>
 }

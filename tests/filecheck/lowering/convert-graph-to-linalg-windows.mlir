@@ -74,6 +74,18 @@ func.func @avg_pool(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
 
 // -----
 
+// A dilated window reads every second row; the count of input positions per
+// output row leaves out the taps that fall in the padding.
+// CHECK-LABEL: func.func @dilated_avg_pool
+// CHECK:      linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, (d2 + (d4 * 2)), (d3 + d5))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>,
+// CHECK:      arith.constant dense<[2.000000e+00, 2.000000e+00, 3.000000e+00, 3.000000e+00, 2.000000e+00, 2.000000e+00]> : tensor<6xf32>
+func.func @dilated_avg_pool(%x: tensor<1x1x6x3xf32>) -> tensor<1x1x6x3xf32> {
+  %a = graph.avg_pool %x {kernel_shape = array<i64: 3, 1>, pads = array<i64: 2, 0, 2, 0>, dilations = array<i64: 2, 1>} : (tensor<1x1x6x3xf32>) -> tensor<1x1x6x3xf32>
+  func.return %a : tensor<1x1x6x3xf32>
+}
+
+// -----
+
 // With count_include_pad every window divides by the kernel size.
 // CHECK-LABEL: func.func @avg_pool_count_include_pad
 // CHECK-NOT:  arith.constant dense

@@ -138,6 +138,23 @@ func.func @unary(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// Casts: booleans convert unsigned (0 / 1), wider integers signed, floats round.
+// CHECK-LABEL: func.func @cast
+// CHECK:      ins(%m : tensor<3xi1>)
+// CHECK:        arith.uitofp %{{.*}} : i1 to f32
+// CHECK:      ins(%n : tensor<3xi64>)
+// CHECK:        arith.sitofp %{{.*}} : i64 to f32
+// CHECK:      ins(%d : tensor<3xf64>)
+// CHECK:        arith.truncf %{{.*}} : f64 to f32
+func.func @cast(%m: tensor<3xi1>, %n: tensor<3xi64>, %d: tensor<3xf64>) -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %a = graph.cast %m : (tensor<3xi1>) -> tensor<3xf32>
+  %b = graph.cast %n : (tensor<3xi64>) -> tensor<3xf32>
+  %c = graph.cast %d : (tensor<3xf64>) -> tensor<3xf32>
+  func.return %a, %b, %c : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
 // Gemm transposes through its maps; alpha and beta * C come in an elementwise
 // epilogue, which is left out when alpha = 1 and there is no C.
 // CHECK-LABEL: func.func @gemm

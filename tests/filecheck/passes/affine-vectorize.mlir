@@ -130,3 +130,34 @@ func.func @declined(%A: memref<64xf32>, %B: memref<8xf32>) {
   }
   func.return
 }
+
+// -----
+
+// An inner loop carrying a scalar accumulator (a fused contraction) carries a
+// vector accumulator after vectorization; the epilogue after it is vectorized too.
+// CHECK-LABEL: func.func @fused_rows
+// CHECK:      %[[INIT:.*]] = vector.broadcast %zero : f32 to vector<16xf32>
+// CHECK-NEXT: %[[SUM:.*]] = affine.for %k = 0 to 8 iter_args(%[[ACC:.*]] = %[[INIT]]) -> (vector<16xf32>) {
+// CHECK:        %[[NEXT:.*]] = arith.addf %[[ACC]], %{{.*}} : vector<16xf32>
+// CHECK-NEXT:   affine.yield %[[NEXT]] : vector<16xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[Z:.*]] = vector.broadcast %zero : f32 to vector<16xf32>
+// CHECK-NEXT: %r = arith.maximumf %[[SUM]], %[[Z]] : vector<16xf32>
+// CHECK-NEXT: affine.vector_store %r, %C[%i, %j] : memref<4x32xf32>, vector<16xf32>
+func.func @fused_rows(%A: memref<4x8xf32>, %B: memref<8x32xf32>, %C: memref<4x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  affine.for %i = 0 to 4 {
+    affine.for %j = 0 to 32 {
+      %sum = affine.for %k = 0 to 8 iter_args(%acc = %zero) -> (f32) {
+        %a = affine.load %A[%i, %k] : memref<4x8xf32>
+        %b = affine.load %B[%k, %j] : memref<8x32xf32>
+        %p = arith.mulf %a, %b : f32
+        %s = arith.addf %acc, %p : f32
+        affine.yield %s : f32
+      }
+      %r = arith.maximumf %sum, %zero : f32
+      affine.store %r, %C[%i, %j] : memref<4x32xf32>
+    }
+  }
+  func.return
+}
