@@ -33,7 +33,7 @@ TOKEN = re.compile(
     r'"[^"\n]*"|%[\w.$#-]+|@[\w.$-]+|\^[\w.$-]+|#[\w.$-]+|!?[A-Za-z_][\w.$-]*|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|->|\S'
 )
 
-PIPELINES = ["lower-to-affine", "canonicalize,cse,dce,lower-to-affine", "convert-graph-to-linalg,bufferize"]
+PIPELINES = ["lower-to-affine", "canonicalize,cse,dce,lower-to-affine", "convert-graph-to-linalg,bufferize", "default-pipeline"]
 
 
 def tokens(text: str) -> list[str]:
