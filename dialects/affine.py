@@ -18,6 +18,11 @@ Re-exports every xDSL affine op. Differences, each fixed here once:
 
       %lb = affine.max affine_map<(d0) -> (0, d0 - 2)> (%i)
 
+* Checks xDSL's verifiers lack (`verify_what_xdsl_misses`, run by
+  `support.verification` on every op): an access has one index per memref
+  dimension, and `affine.yield` yields what its parent returns. Without them
+  `affine.load %A[%i] : memref<4x4xf32>` verifies and crashes the C emitter.
+
 Code that builds these ops must use the classes from this module.
 """
 
@@ -34,7 +39,7 @@ from xdsl.dialects.affine import (
     ParallelOp,
     YieldOp,
 )
-from xdsl.dialects.builtin import AffineMapAttr, AffineSetAttr, IndexType
+from xdsl.dialects.builtin import AffineMapAttr, AffineSetAttr, IndexType, MemRefType
 from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap, AffineSet, AffineSymExpr
 from xdsl.irdl import (
@@ -65,6 +70,7 @@ __all__ = [
     "YieldOp",
     "compress_map",
     "symbols_as_dims",
+    "verify_what_xdsl_misses",
 ]
 
 
@@ -287,6 +293,53 @@ def _has_else(op: _xdsl_affine.IfOp) -> bool:
         return False
     only = op.else_region.block.first_op
     return not (isinstance(only, YieldOp) and only.next_op is None and not op.results)
+
+
+def _check_access(op: Operation) -> None:
+    attr = op.properties.get("map")
+    memref = op.operands[0] if op.name.endswith("load") else op.operands[1]
+    if not isinstance(attr, AffineMapAttr) or not isinstance(memref.type, MemRefType):
+        return
+    affine_map = attr.data
+    rank = memref.type.get_num_dims()
+    if len(affine_map.results) != rank:
+        raise VerifyException(
+            f"uses {len(affine_map.results)} indices on a memref of rank {rank} ({memref.type})"
+        )
+    n_indices = len(op.operands) - (1 if op.name.endswith("load") else 2)
+    if n_indices != affine_map.num_dims + affine_map.num_symbols:
+        raise VerifyException(
+            f"has {n_indices} index operands for a map of "
+            f"{affine_map.num_dims + affine_map.num_symbols} dims and symbols"
+        )
+
+
+def _check_yield(op: Operation) -> None:
+    parent = op.parent_op()
+    if not isinstance(parent, _xdsl_affine.ForOp | _xdsl_affine.IfOp | _xdsl_affine.ParallelOp):
+        return
+    yielded = [v.type for v in op.operands]
+    expected = [r.type for r in parent.results]
+    if yielded != expected:
+        shown = ", ".join(str(t) for t in yielded) or "nothing"
+        wanted = ", ".join(str(t) for t in expected) or "nothing"
+        raise VerifyException(f"yields {shown}, but its parent '{parent.name}' returns {wanted}")
+
+
+_MISSING_CHECKS = {
+    "affine.load": _check_access,
+    "affine.store": _check_access,
+    "affine.vector_load": _check_access,
+    "affine.vector_store": _check_access,
+    "affine.yield": _check_yield,
+}
+
+
+def verify_what_xdsl_misses(op: Operation) -> None:
+    """Checks of affine ops that xDSL 0.74's verifiers lack (VerifyException on failure)."""
+    check = _MISSING_CHECKS.get(op.name)
+    if check is not None:
+        check(op)
 
 
 Affine = Dialect(

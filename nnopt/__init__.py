@@ -7,8 +7,10 @@
     exe = nnopt.compile(nnopt.import_onnx("model.onnx"))
 
 Levels: graph -> linalg on tensors -> memrefs -> affine loops -> C.
+`nnopt.reference.run(ir, "f", *arrays)` runs IR without C, as a test oracle.
 """
 
+from nnopt import reference
 from nnopt.compiler import compile
 from nnopt.executable import CompiledFunction, Executable
 from nnopt.frontends import import_onnx, tc
@@ -23,5 +25,6 @@ __all__ = [
     "KernelError",
     "compile",
     "import_onnx",
+    "reference",
     "tc",
 ]

@@ -3,6 +3,7 @@
     exe = nnopt.compile(text)                        # default pipeline, native target
     exe = nnopt.compile(text, pipeline="")           # no optimisation, only conversions
     exe = nnopt.compile(text, pipeline="builtin.module(lower-to-affine)")
+    exe = nnopt.compile(text, sanitize=True)         # ASan + UBSan (see runtime/sanitizers.py)
     exe = nnopt.compile(text, pipeline="convert-ex-to-linalg", plugins=["ex_plugin"])
 
 `pipeline=None` runs the default optimising pipeline for the target; a pipeline
@@ -26,6 +27,7 @@ from nnopt.registry import make_context
 from nnopt.runtime.build import build
 from nnopt.runtime.calling import NativeKernel, load_library
 from nnopt.runtime.emulated import EmulatedKernel, harness_source
+from nnopt.runtime.sanitizers import sanitize_requested, sanitizer_flags
 from nnopt.runtime.targets import Target, get_target
 from nnopt.signatures import signature_of
 from nnopt.support.diagnostics import CompileError
@@ -67,15 +69,19 @@ def compile(
     target: str = "native",
     pipeline: str | None = None,
     plugins: Sequence[str] = (),
+    sanitize: bool | None = None,
 ) -> Executable:
     """Compile IR (text or module, any level) for `target` and load it.
 
     `plugins` names modules to import first (see `nnopt.plugins`); installed
     `nnopt.plugins` entry points and already registered dialects and passes
-    are always available.
+    are always available. `sanitize=True` (default: $NNOPT_SANITIZE) builds
+    with AddressSanitizer and UndefinedBehaviorSanitizer; see
+    `nnopt.runtime.sanitizers`.
     """
     load_plugins(plugins)
     target_info = get_target(target)
+    extra_flags = sanitizer_flags(target_info) if sanitize_requested(sanitize) else ()
     ctx = make_context()
     module = load_ir(ir, ctx)
     lower_module(ctx, module, target_info, pipeline)
@@ -85,7 +91,7 @@ def compile(
         raise CompileError("the module has no public function to compile")
     signatures = [signature_of(function) for function in functions]
     if target_info.is_host:
-        artifact = build(source, target_info)
+        artifact = build(source, target_info, extra_flags)
         library = load_library(artifact)
         kernels: list[Kernel] = [NativeKernel(library, sig) for sig, _ in signatures]
     else:

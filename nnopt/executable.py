@@ -48,7 +48,7 @@ class CompiledFunction:
         """
         if self.n_outputs == 0:
             if out is not None:
-                raise ArgumentError(f"{self.name}() writes its arguments in place; it takes no out=")
+                raise self.signature.error(f"{self.name}() writes its arguments in place; it takes no out=")
             scalars = self.kernel(args)
             if not scalars:
                 return None
@@ -56,7 +56,7 @@ class CompiledFunction:
         inputs = self.input_params
         if len(args) != len(inputs):
             names = ", ".join(p.name for p in inputs)
-            raise ArgumentError(f"{self.name}() takes {len(inputs)} arguments ({names}), got {len(args)}")
+            raise self.signature.error(f"{self.name}() takes {len(inputs)} arguments ({names}), got {len(args)}")
         if out is None:
             outputs = [
                 np.empty(p.shape, dtype=p.dtype)  # type: ignore[arg-type]
@@ -65,7 +65,7 @@ class CompiledFunction:
         else:
             outputs = [out] if isinstance(out, np.ndarray) else list(out)
             if len(outputs) != self.n_outputs:
-                raise ArgumentError(f"{self.name}() has {self.n_outputs} outputs, out= gives {len(outputs)}")
+                raise self.signature.error(f"{self.name}() has {self.n_outputs} outputs, out= gives {len(outputs)}")
         self.kernel([*args, *outputs])
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 

@@ -20,13 +20,14 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     MemRefType,
+    NoneAttr,
 )
 from xdsl.ir import Attribute
 
 from nnopt.lowering.bufferize import OUTPUTS_ATTR
 from nnopt.passes.memory_access import written_roots
 from nnopt.runtime.calling import Param, Signature
-from nnopt.support.diagnostics import CompileError
+from nnopt.support.diagnostics import CompileError, location_of
 
 
 def numpy_dtype(type_: Attribute) -> np.dtype:
@@ -50,6 +51,13 @@ def signature_of(function: func.FuncOp) -> tuple[Signature, int]:
     for i, arg in enumerate(function.body.block.args):
         name = arg.name_hint or f"arg{i}"
         if isinstance(arg.type, MemRefType):
+            if not isinstance(arg.type.layout, NoneAttr):
+                raise CompileError(
+                    f"argument #{i} ('{name}') has the layout {arg.type.layout}; compiled functions "
+                    "take C-contiguous arrays of their argument's shape (pass the whole buffer and "
+                    "take a memref.subview inside)",
+                    function,
+                )
             params.append(
                 Param(name, numpy_dtype(arg.type.element_type), arg.type.get_shape(), arg in written)
             )
@@ -58,4 +66,8 @@ def signature_of(function: func.FuncOp) -> tuple[Signature, int]:
     results = tuple(numpy_dtype(t) for t in function.function_type.outputs.data)
     outputs_attr = function.attributes.get(OUTPUTS_ATTR)
     n_outputs = outputs_attr.value.data if isinstance(outputs_attr, IntegerAttr) else 0
-    return Signature(function.sym_name.data, tuple(params), results), n_outputs
+    location = location_of(function)
+    signature = Signature(
+        function.sym_name.data, tuple(params), results, str(location) if location else None
+    )
+    return signature, n_outputs

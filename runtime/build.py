@@ -15,12 +15,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
 
 from nnopt.runtime.targets import Target
-from nnopt.support.diagnostics import CompileError
+from nnopt.support.diagnostics import CompileError, SourceLocation
 
 BUILD_TIMEOUT_S = 600
 
@@ -30,7 +31,14 @@ def cache_dir() -> Path:
         os.path.expanduser("~"), ".cache", "nnopt"
     )
     path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK):
+            raise PermissionError(f"cannot write to {path}")
+    except OSError as error:
+        raise CompileError(
+            f"cannot use the build cache directory {path}: {error}; set NNOPT_CACHE_DIR to a writable directory"
+        ) from None
     return path
 
 
@@ -64,7 +72,7 @@ def _digest(path: Path) -> str:
 def entry_is_valid(built: Path) -> bool:
     sidecar = built.with_name(built.name + ".sha256")
     try:
-        return built.exists() and sidecar.read_text().strip() == _digest(built)
+        return built.exists() and sidecar.read_bytes().strip() == _digest(built).encode()
     except OSError:
         return False
 
@@ -75,6 +83,22 @@ def build_key(source: str, target: Target, command_flags: tuple[str, ...], extra
         hasher.update(part.encode())
         hasher.update(b"\0")
     return hasher.hexdigest()[:32]
+
+
+_COMPILER_ERROR = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?:fatal )?error: (?P<message>.*)$", re.MULTILINE)
+
+
+def compiler_error(c_file: Path, status: int, output: str, command: list[str]) -> CompileError:
+    """A CompileError at the first error the C compiler reported (in the kept .c file)."""
+    details = f"C compiler failed on {c_file} (exit {status}):\n{output}\ncommand: {' '.join(command)}"
+    first = _COMPILER_ERROR.search(output)
+    if first is None:
+        return CompileError(details)
+    return CompileError(
+        f"the C compiler rejected the generated code: {first['message']}",
+        location=SourceLocation(first["file"], int(first["line"]), int(first["column"])),
+        excerpt=details,
+    )
 
 
 def build(source: str, target: Target, extra_flags: tuple[str, ...] = (), force: bool = False) -> Path:
@@ -103,11 +127,7 @@ def build(source: str, target: Target, extra_flags: tuple[str, ...] = (), force:
         raise CompileError(f"C compiler failed to run on {c_file}: {error}") from None
     if done.returncode != 0:
         Path(temp_out).unlink(missing_ok=True)
-        message = (done.stderr or done.stdout).strip()
-        raise CompileError(
-            f"C compiler failed on {c_file} (exit {done.returncode}):\n{message}\n"
-            f"command: {' '.join(command)}"
-        )
+        raise compiler_error(c_file, done.returncode, (done.stderr or done.stdout).strip(), command)
     os.replace(temp_out, built)
     _write_atomic(built.with_name(built.name + ".sha256"), _digest(built).encode())
     return built

@@ -25,7 +25,19 @@ import numpy as np
 
 
 class ArgumentError(TypeError):
-    """An argument does not match the compiled function's signature."""
+    """An argument does not match the compiled function's signature.
+
+    Printed as a diagnostic at the function's source location when it is known:
+    `model.mlir:3:1: error: argument 'x' must have dtype float32, got float64`.
+    """
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: error: {self.message}" if self.location else self.message
 
 
 class KernelError(RuntimeError):
@@ -56,6 +68,11 @@ class Signature:
     name: str
     params: tuple[Param, ...]
     scalar_results: tuple[np.dtype, ...] = ()
+    location: str | None = None
+    """Where the function is defined (file:line:col), for error messages."""
+
+    def error(self, message: str) -> ArgumentError:
+        return ArgumentError(message, self.location)
 
 
 _CTYPES = {
@@ -74,7 +91,7 @@ def check_arguments(signature: Signature, args: Sequence[object]) -> list[object
     """Validate `args` against `signature`; returns them as numpy arrays/scalars."""
     if len(args) != len(signature.params):
         names = ", ".join(p.name for p in signature.params)
-        raise ArgumentError(
+        raise signature.error(
             f"{signature.name}() takes {len(signature.params)} arguments ({names}), "
             f"got {len(args)}"
         )
@@ -82,27 +99,27 @@ def check_arguments(signature: Signature, args: Sequence[object]) -> list[object
     for param, arg in zip(signature.params, args, strict=True):
         if not param.is_buffer:
             if isinstance(arg, np.ndarray) and arg.ndim > 0:
-                raise ArgumentError(f"argument '{param.name}' must be a scalar, got an array")
+                raise signature.error(f"argument '{param.name}' must be a scalar, got an array")
             checked.append(param.dtype.type(arg))  # type: ignore[call-overload]
             continue
         if not isinstance(arg, np.ndarray):
-            raise ArgumentError(
+            raise signature.error(
                 f"argument '{param.name}' must be a numpy {param.describe()}, got {type(arg).__name__}"
             )
         if arg.dtype != param.dtype:
-            raise ArgumentError(
+            raise signature.error(
                 f"argument '{param.name}' must have dtype {param.dtype}, got {arg.dtype}"
             )
         if arg.shape != param.shape:
-            raise ArgumentError(
+            raise signature.error(
                 f"argument '{param.name}' must have shape {param.shape}, got {arg.shape}"
             )
         if not arg.flags.c_contiguous:
-            raise ArgumentError(
+            raise signature.error(
                 f"argument '{param.name}' must be C-contiguous (use np.ascontiguousarray)"
             )
         if param.writes and not arg.flags.writeable:
-            raise ArgumentError(f"argument '{param.name}' is written but the array is read-only")
+            raise signature.error(f"argument '{param.name}' is written but the array is read-only")
         checked.append(arg)
     _check_aliasing(signature, checked)
     return checked
@@ -116,7 +133,7 @@ def _check_aliasing(signature: Signature, args: Sequence[object]) -> None:
             continue
         for j, (other, other_array) in enumerate(buffers):
             if i != j and np.may_share_memory(array, other_array):  # type: ignore[arg-type]
-                raise ArgumentError(
+                raise signature.error(
                     f"argument '{param.name}' is written and overlaps argument '{other.name}'"
                 )
 

@@ -23,7 +23,7 @@ import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from xdsl.dialects.builtin import FileLineColLoc
+from xdsl.dialects.builtin import FileLineColLoc, UnregisteredOp
 from xdsl.ir import Attribute, Block, Operation
 
 
@@ -81,6 +81,8 @@ def location_of(op: Operation | None) -> SourceLocation | None:
 
 
 def describe_op(op: Operation) -> str:
+    if isinstance(op, UnregisteredOp):
+        return f"'{op.op_name.data}' op"
     return f"'{op.name}' op"
 
 

@@ -120,6 +120,19 @@ def _first_undefined_use(parser: LocatingParser) -> CompileError | None:
     return None
 
 
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("//") for line in text.splitlines())
+
+
+def _complete_message(message: str, span: Span[str] | Span[bytes]) -> str:
+    """xDSL sometimes gives only the end of a message (' in block definition')."""
+    if not message.startswith(" "):
+        return message
+    text = span.text if isinstance(span.text, str) else ""
+    found = f"'{text}'" if text.strip() else "end of input (is a '}' missing?)"
+    return f"unexpected {found}{message}"
+
+
 def parse_module(
     ctx: Context, text: str, file_name: str = "<stdin>", line_offset: int = 0
 ) -> ModuleOp:
@@ -127,25 +140,34 @@ def parse_module(
 
     Raises CompileError for syntax errors and unknown operations or dialects.
     """
-    parser = LocatingParser(ctx, text, file_name, line_offset)
+    if _only_comments(text):
+        return ModuleOp([])  # as mlir-opt: an empty input is an empty module
+    parser: LocatingParser | None = None
     try:
+        parser = LocatingParser(ctx, text, file_name, line_offset)  # lexes the first token
         return parser.parse_module()
     except ParseError as error:
-        undefined = _first_undefined_use(parser)
+        undefined = _first_undefined_use(parser) if parser is not None else None
         if undefined is not None:
             raise undefined from None
         raise CompileError(
-            error.msg,
+            _complete_message(error.msg, error.span),
             location=_span_location(error.span, line_offset),
             excerpt=_excerpt(error.span),
         ) from None
     except UnregisteredConstructException as error:
         raise CompileError(
             f"{error} (is its dialect registered? plugins load with --load-plugin)",
-            location=parser.current_location(),
+            location=_where(parser, file_name, line_offset),
         ) from None
     except Exception as error:  # an op's own parser failed in an unplanned way
         raise CompileError(
             f"cannot parse: {type(error).__name__}: {error}",
-            location=parser.current_location(),
+            location=_where(parser, file_name, line_offset),
         ) from None
+
+
+def _where(parser: LocatingParser | None, file_name: str, line_offset: int) -> SourceLocation:
+    if parser is None:
+        return SourceLocation(file_name, 1 + line_offset, 1)
+    return parser.current_location()

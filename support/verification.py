@@ -14,6 +14,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import DiagnosticException
 
+from nnopt.dialects.affine import verify_what_xdsl_misses
 from nnopt.support.diagnostics import CompileError
 
 
@@ -25,8 +26,11 @@ def _strip_prefix(message: str) -> str:
 def _verify_op(op: Operation) -> CompileError | None:
     try:
         op.verify(verify_nested_ops=False)
+        verify_what_xdsl_misses(op)
     except (DiagnosticException, ValueError) as error:
         return CompileError(_strip_prefix(str(error.args[0] if error.args else error)), op)
+    except Exception as error:  # some xDSL verifiers raise a bare Exception
+        return CompileError(_strip_prefix(str(error) or type(error).__name__), op)
     return None
 
 

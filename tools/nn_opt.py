@@ -30,7 +30,13 @@ from nnopt.driver import (
 )
 from nnopt.expected_diagnostics import check_expected_diagnostics, split_chunks
 from nnopt.pass_listing import list_passes
-from nnopt.support.diagnostics import CompileError, Diagnostic, Severity, collect_diagnostics
+from nnopt.support.diagnostics import (
+    CompileError,
+    Diagnostic,
+    Severity,
+    SourceLocation,
+    collect_diagnostics,
+)
 
 
 def build_argument_parser() -> argparse.ArgumentParser:
@@ -109,12 +115,28 @@ def _output_format(target: str | None, emit: str | None) -> OutputFormat:
 
 def _read_input(path: str) -> tuple[str, str]:
     if path == "-":
-        return sys.stdin.read(), "<stdin>"
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        return decode_source(raw, "<stdin>"), "<stdin>"
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read(), path
+        with open(path, "rb") as handle:
+            return decode_source(handle.read(), path), path
     except OSError as error:
         raise CompileError(f"cannot read '{path}': {error.strerror}") from None
+
+
+def decode_source(data: bytes | str, name: str) -> str:
+    """UTF-8 text of an input file; a located error at the first undecodable byte."""
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise CompileError(
+            f"the input is not valid UTF-8 text (byte 0x{data[error.start]:02x})",
+            location=SourceLocation(name, line, column),
+        ) from None
 
 
 def _report(diagnostics: Sequence[Diagnostic]) -> None:

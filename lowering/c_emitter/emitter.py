@@ -36,6 +36,44 @@ _C_KEYWORDS = frozenset(
 )
 
 _IDENT = re.compile(r"[^A-Za-z0-9_]")
+_C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+LIBRARY_NAMES = frozenset(
+    ["malloc", "calloc", "realloc", "free", "aligned_alloc", "memcpy", "memset", "memmove", "abort", "exit"]
+    + [f"{base}{suffix}" for base in (
+        "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt", "tanh", "sin", "cos",
+        "tan", "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "erf", "fabs", "floor",
+        "ceil", "round", "nearbyint", "trunc", "pow", "atan2", "copysign", "fmax", "fmin", "fma",
+    ) for suffix in ("", "f")]
+)
+"""Functions of the C library the generated code includes or calls."""
+
+TYPE_NAMES = frozenset(
+    ["size_t", "intptr_t", "uintptr_t", "_Float16"]
+    + [f"{sign}int{width}_t" for sign in ("", "u") for width in (8, 16, 32, 64)]
+)
+"""Type names the generated code spells: a variable of that name would hide the type."""
+
+RESERVED_NAMES = _C_KEYWORDS | LIBRARY_NAMES | TYPE_NAMES
+
+
+def c_symbol_problem(name: str) -> str | None:
+    """Why `name` cannot name a function or global in the generated C (None: it can)."""
+    if not _C_IDENTIFIER.fullmatch(name):
+        return "it is not a C identifier"
+    if name in _C_KEYWORDS:
+        return "it is a C keyword"
+    if name.startswith("nn_"):
+        return "names starting with 'nn_' are reserved for the generated C's helpers"
+    if name in LIBRARY_NAMES or name in TYPE_NAMES:
+        return "the generated C uses the C library name"
+    return None
+
+
+def check_c_symbol(name: str, what: str, op: Operation) -> None:
+    problem = c_symbol_problem(name)
+    if problem is not None:
+        raise CompileError(f"'{name}' is not a valid C {what} name: {problem}; rename it", op)
 
 
 @dataclass
@@ -106,7 +144,7 @@ class CEmitter:
         base = _IDENT.sub("_", hint) if hint else fallback
         if not base or base[0].isdigit():
             base = f"{fallback}{base}"
-        if base in _C_KEYWORDS or base.startswith("nn_"):
+        if base in RESERVED_NAMES or base.startswith("nn_"):
             base = f"{base}_"
         name, counter = base, 0
         while name in self.fn.taken or name in self.module_names:

@@ -31,17 +31,23 @@ BINARY_OPERATORS: dict[type[Operation], str] = {
     arith.SubfOp: "-",
     arith.MulfOp: "*",
     arith.DivfOp: "/",
-    arith.AddiOp: "+",
-    arith.SubiOp: "-",
-    arith.MuliOp: "*",
     arith.DivSIOp: "/",
     arith.RemSIOp: "%",
     arith.AndIOp: "&",
     arith.OrIOp: "|",
     arith.XOrIOp: "^",
-    arith.ShLIOp: "<<",
     arith.ShRSIOp: ">>",
 }
+
+WRAPPING_OPERATORS: dict[type[Operation], str] = {
+    arith.AddiOp: "+",
+    arith.SubiOp: "-",
+    arith.MuliOp: "*",
+    arith.ShLIOp: "<<",
+}
+"""Integer ops that wrap around in MLIR but whose signed C counterparts have
+undefined behaviour on overflow: computed in the unsigned type of the same width
+(in `unsigned int` below 32 bits, where C would promote to a signed int)."""
 
 UNSIGNED_OPERATORS: dict[type[Operation], str] = {
     arith.DivUIOp: "/",
@@ -131,6 +137,12 @@ def _binary(e: CEmitter, op: Operation) -> None:
     if type(op) in UNSIGNED_OPERATORS:
         u = unsigned_c_type(result.type)
         text = f"({c_type(result.type)})(({u}){a} {UNSIGNED_OPERATORS[type(op)]} ({u}){b})"
+    elif type(op) in WRAPPING_OPERATORS:
+        u = wrapping_c_type(result.type)
+        wrapped = f"({u}){a} {WRAPPING_OPERATORS[type(op)]} ({u}){b}"
+        if isinstance(result.type, IntegerType) and result.type.width.data == 1:
+            wrapped = f"({wrapped}) & 1u"  # i1 wraps modulo 2; a C bool would saturate
+        text = f"({c_type(result.type)})({wrapped})"
     elif type(op) in BINARY_OPERATORS:
         text = f"{a} {BINARY_OPERATORS[type(op)]} {b}"
     else:
@@ -138,7 +150,14 @@ def _binary(e: CEmitter, op: Operation) -> None:
     e.define(result, text)
 
 
-for _op in (*BINARY_OPERATORS, *UNSIGNED_OPERATORS, *BINARY_CALLS):
+def wrapping_c_type(type_: Attribute) -> str:
+    """The unsigned C type in which integer arithmetic of `type_` wraps without promotion."""
+    if isinstance(type_, IntegerType) and type_.width.data < 32:
+        return "unsigned int"
+    return unsigned_c_type(type_)
+
+
+for _op in (*BINARY_OPERATORS, *UNSIGNED_OPERATORS, *WRAPPING_OPERATORS, *BINARY_CALLS):
     emits(_op)(_binary)
 
 
@@ -158,6 +177,23 @@ def _rsqrt(e: CEmitter, op: math.RsqrtOp) -> None:
 def _fma(e: CEmitter, op: math.FmaOp) -> None:
     a, b, c = (e.expr(v) for v in op.operands)
     e.define(op.result, f"{libm_name('fma', op.result.type)}({a}, {b}, {c})")
+
+
+@emits(arith.FloorDivSIOp, arith.CeilDivSIOp)
+def _rounded_division(e: CEmitter, op: Operation) -> None:
+    """Signed division rounding toward minus (floordivsi) or plus (ceildivsi) infinity."""
+    a, b = (e.expr(v) for v in op.operands)
+    result = op.results[0]
+    helper = "nn_floordiv" if isinstance(op, arith.FloorDivSIOp) else "nn_ceildiv"
+    e.define(result, f"({c_type(result.type)}){helper}((intptr_t){a}, (intptr_t){b})")
+
+
+@emits(arith.CeilDivUIOp)
+def _ceildivui(e: CEmitter, op: arith.CeilDivUIOp) -> None:
+    a, b = (e.expr(v) for v in op.operands)
+    result = op.results[0]
+    u = unsigned_c_type(result.type)
+    e.define(result, f"({c_type(result.type)})(({u}){a} / ({u}){b} + (({u}){a} % ({u}){b} != 0))")
 
 
 @emits(arith.NegfOp)
@@ -221,8 +257,17 @@ def _select(e: CEmitter, op: arith.SelectOp) -> None:
     arith.TruncIOp,
 )
 def _cast(e: CEmitter, op: Operation) -> None:
-    result = op.results[0]
-    e.define(result, f"({c_type(result.type)}){e.expr(op.operands[0])}")
+    result, source = op.results[0], op.operands[0]
+    value = e.expr(source)
+    if _is_i1(source.type) and isinstance(op, arith.ExtSIOp | arith.SIToFPOp | arith.IndexCastOp):
+        value = f"(-(int){value})"  # a signed i1 holds 0 or -1; a C bool holds 0 or 1
+    elif _is_i1(result.type) and isinstance(op, arith.TruncIOp | arith.IndexCastOp):
+        value = f"({value} & 1)"  # truncation keeps the low bit; a C bool cast tests for non-zero
+    e.define(result, f"({c_type(result.type)}){value}")
+
+
+def _is_i1(type_: Attribute) -> bool:
+    return isinstance(type_, IntegerType) and type_.width.data == 1
 
 
 @emits(arith.UIToFPOp, arith.FPToUIOp, arith.ExtUIOp)

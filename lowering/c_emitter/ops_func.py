@@ -14,7 +14,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import SSAValue
 
-from nnopt.lowering.c_emitter.emitter import CEmitter
+from nnopt.lowering.c_emitter.emitter import CEmitter, check_c_symbol
 from nnopt.lowering.c_emitter.registry import emits
 from nnopt.lowering.c_emitter.types import c_type, element_c_type, memref_layout
 from nnopt.passes.memory_access import written_roots
@@ -58,6 +58,7 @@ def _signature(e: CEmitter, op: func.FuncOp, readonly: set[SSAValue]) -> str:
 
 @emits(func.FuncOp)
 def _function(e: CEmitter, op: func.FuncOp) -> None:
+    check_c_symbol(op.sym_name.data, "function", op)
     if op.is_declaration:
         e.line(_signature(e, op, set()) + ";")
         return

@@ -17,7 +17,7 @@ from __future__ import annotations
 from xdsl.dialects import memref
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, MemRefType, UnitAttr
 
-from nnopt.lowering.c_emitter.emitter import CEmitter
+from nnopt.lowering.c_emitter.emitter import CEmitter, check_c_symbol
 from nnopt.lowering.c_emitter.registry import emits
 from nnopt.lowering.c_emitter.types import (
     c_type,
@@ -50,10 +50,23 @@ def _alloc(e: CEmitter, op: memref.AllocOp) -> None:
     e.line(f"if (!{name}) {'nn_abort_alloc();' if e.parallel_depth else 'return 1;'}")
 
 
+MAX_STACK_BYTES = 4 << 20
+"""memref.alloca becomes a C array on the stack; beyond this it would overflow the
+stack of an OpenMP worker (a few MiB) and crash the process."""
+
+
 @emits(memref.AllocaOp)
 def _alloca(e: CEmitter, op: memref.AllocaOp) -> None:
     type_ = op.memref.type
     assert isinstance(type_, MemRefType)
+    if op.dynamic_sizes:
+        raise CompileError("has dynamic sizes; only static shapes are supported", op)
+    if _bytes(type_) > MAX_STACK_BYTES:
+        raise CompileError(
+            f"allocates {_bytes(type_)} bytes, too large for the stack (at most {MAX_STACK_BYTES}); "
+            "use memref.alloc",
+            op,
+        )
     name = e.name(op.memref)
     e.line(f"{element_c_type(type_)} {name}[{max(memref_size(type_), 1)}] __attribute__((aligned(64)));")
 
@@ -82,6 +95,7 @@ def _initializer(op: memref.GlobalOp) -> str:
 def _global(e: CEmitter, op: memref.GlobalOp) -> None:
     type_ = op.type
     assert isinstance(type_, MemRefType)
+    check_c_symbol(op.sym_name.data, "global", op)
     const = "const " if isinstance(op.constant, UnitAttr) else ""
     size = max(memref_size(type_), 1)
     e.line(

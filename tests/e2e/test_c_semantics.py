@@ -5,10 +5,12 @@ values and conditionals with results."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import nnopt
 
 
+@pytest.mark.sanitize
 def test_floordiv_ceildiv_mod_on_negative_values() -> None:
     exe = nnopt.compile(
         """
@@ -39,6 +41,7 @@ def test_floordiv_ceildiv_mod_on_negative_values() -> None:
     np.testing.assert_array_equal(out[2], v % 3)
 
 
+@pytest.mark.sanitize
 def test_iter_args_conditional_and_multi_result_bounds() -> None:
     exe = nnopt.compile(
         """
@@ -69,6 +72,7 @@ def test_iter_args_conditional_and_multi_result_bounds() -> None:
     np.testing.assert_allclose(s, expected, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.sanitize
 def test_maximumf_propagates_nan_and_orders_signed_zeros() -> None:
     exe = nnopt.compile(
         """

@@ -14,6 +14,7 @@ from nnopt.tools.nn_demo import attention_ir, dense_relu_ir, dense_relu_referenc
 from tests.e2e.numpy_references import attention_reference
 
 
+@pytest.mark.sanitize
 @pytest.mark.parametrize(("m", "k", "n"), [(4, 8, 16), (33, 17, 65), (1, 7, 3), (64, 1, 31)])
 def test_dense_relu_matches_numpy(m: int, k: int, n: int, rng: np.random.Generator) -> None:
     x = rng.standard_normal((m, k), dtype=np.float32)
@@ -61,6 +62,7 @@ def test_demo_runs_and_reports_success(capsys: pytest.CaptureFixture[str]) -> No
     assert "all examples match numpy" in out
 
 
+@pytest.mark.sanitize
 def test_memref_level_function_works_in_place(rng: np.random.Generator) -> None:
     exe = nnopt.compile(
         """
