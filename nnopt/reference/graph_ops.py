@@ -242,6 +242,13 @@ def _window_views(
     return views
 
 
+@numpy_reference(graph.Im2colOp)
+def _im2col(op: graph.Im2colOp, x: np.ndarray) -> np.ndarray:
+    from nnopt.passes.graph.evaluate import EVALUATORS
+
+    return EVALUATORS[graph.Im2colOp](op, [_wide(x)])
+
+
 @numpy_reference(graph.Conv2dOp)
 def _conv2d(op: graph.Conv2dOp, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     strides = _ints(op.strides, (1, 1))
