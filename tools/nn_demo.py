@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnopt
-from nnopt.support.diagnostics import CompileError
+from nnopt.tools.tool_main import run_tool
 
 
 def dense_relu_ir(m: int, k: int, n: int) -> str:
@@ -150,11 +149,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main() -> None:
-    try:
-        sys.exit(run())
-    except CompileError as error:
-        print(error.diagnostic(), file=sys.stderr)
-        sys.exit(1)
+    run_tool("nn-demo", run)
 
 
 if __name__ == "__main__":
