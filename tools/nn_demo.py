@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnopt
+from nnopt.bench.timing import batched_samples
 from nnopt.tools.tool_main import run_tool
 
 
@@ -97,21 +98,7 @@ def examples() -> list[Example]:
 def time_call(fn: Callable[[], object], min_seconds: float = 0.05) -> float:
     """Median seconds per call over repeated batches."""
     fn()
-    samples: list[float] = []
-    batch = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed > min_seconds / 5 or batch > 1 << 16:
-            break
-        batch *= 2
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        samples.append((time.perf_counter() - start) / batch)
+    samples = batched_samples(fn, min_seconds / 5, 5)
     return float(np.median(samples))
 
 
