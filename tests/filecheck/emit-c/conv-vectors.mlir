@@ -6,18 +6,25 @@
 // A 3x3 convolution reaches C as AVX-512 vectors on both strategies.
 //
 // im2col + GEMM (the default for this size): the packed GEMM's micro-kernel
-// keeps 16 accumulators of 16 floats in registers across the reduction over
-// the 16*3*3 = 144 patch elements, one broadcast weight per row.
-// AUTO-LABEL: int conv3x3(
+// (outlined for OpenMP) keeps 8 rows x 2 vectors of accumulators in registers
+// across the reduction over the 16*3*3 = 144 patch elements, one broadcast
+// weight per row; 8-row kernels cover the 32 output channels exactly, in two
+// row blocks of 16 shared by the threads.
+// AUTO-LABEL: static void nn_body2(
+// AUTO:       float a_block[2304] __attribute__((aligned(64)));
 // AUTO:       nn_f32x16 acc = [[INIT:v_[0-9]+]];
 // AUTO:       nn_f32x16 acc_15 =
 // AUTO:       for (intptr_t k_1 = 0; k_1 < 144; ++k_1) {
-// AUTO:         const float [[W:v_[0-9]+]] = w[i * 144 + k_1];
-// AUTO:         const nn_f32x16 [[COL:v_[0-9]+]] = *(nn_f32x16_u *)&v[{{.*}}k_1 * 256 + j];
+// AUTO:         const float [[W:v_[0-9]+]] = a_block[nn_floordiv(ir_1, 8) * 1152 + k_1 * 8 + r_1];
+// AUTO:         const nn_f32x16 [[COL:v_[0-9]+]] = *(nn_f32x16_u *)&b_panel[nn_floordiv(jr, 32) * 4608 + k_1 * 32 + c];
 // AUTO:         const nn_f32x16 [[WB:v_[0-9]+]] = ([[W]] - (nn_f32x16){});
 // AUTO:         const nn_f32x16 [[P:v_[0-9]+]] = [[WB]] * [[COL]];
 // AUTO:         const nn_f32x16 [[S:v_[0-9]+]] = acc + [[P]];
 // AUTO:       *(nn_f32x16_u *)&v_1[{{.*}}] = acc;
+// AUTO-LABEL: int conv3x3(
+// AUTO:       *(nn_f32x16_u *)&b_panel[nn_floordiv(jr, 32) * 4608 + k * 32 + c] =
+// AUTO:       #pragma omp parallel for
+// AUTO-NEXT:  for (intptr_t ic = 0; ic < 32; ic += 16) nn_body2(
 //
 // Direct: output columns in the 16 lanes, 16 output channels register-blocked,
 // the three reduction loops (input channel, kernel row, kernel column) inside.
