@@ -6,7 +6,9 @@ Inside, `tensor.empty` becomes `memref.alloc`, constant tensors become
 `memref.global`s, and each linalg op writes into the buffer of its `outs` operand,
 in place when nothing reads that buffer afterwards, else into a fresh copy. The
 buffer of a returned value is the output argument itself when it was allocated
-here (no copy), otherwise it is copied there. Remaining allocations are freed
+here (no copy), or a reshape of the output when the value is a reshape of such
+a buffer (an im2col GEMM's [1, F, OH*OW] result returned as [1, F, OH, OW]);
+otherwise it is copied there. Remaining allocations are freed
 before the return.
 
     func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
@@ -44,6 +46,7 @@ from xdsl.builder import Builder
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, tensor
 from xdsl.dialects.builtin import (
+    DenseArrayBase,
     DenseIntOrFPElementsAttr,
     IntegerAttr,
     ModuleOp,
@@ -301,6 +304,19 @@ class _FunctionBufferizer:
         self.root[view] = self.root[source]
         self.buffer[op.results[0]] = view
 
+    def _reshapes_from_allocation(self, buffer: SSAValue) -> list[Operation]:
+        """The reshape views between `buffer` and the allocation it is a view of,
+        from `buffer` up; empty when `buffer` is not such a view (or is the allocation)."""
+        reshapes: list[Operation] = []
+        value = buffer
+        while value not in self.allocated:
+            owner = value.owner
+            if not isinstance(owner, memref.CollapseShapeOp | memref.ExpandShapeOp):
+                return []
+            reshapes.append(owner)
+            value = owner.operands[0]
+        return reshapes
+
     def _buffer_of(self, value: SSAValue, user: Operation) -> SSAValue:
         """The buffer of a tensor value; other values are used as they are."""
         if not isinstance(value.type, TensorType):
@@ -312,24 +328,61 @@ class _FunctionBufferizer:
     def _return(self, op: func.ReturnOp, outputs: list[SSAValue]) -> None:
         builder = Builder(InsertPoint.before(op))
         claimed: set[SSAValue] = set()
+        unused_views: list[Operation] = []
         for value, out in zip(op.arguments, outputs, strict=True):
             buffer = self._buffer_of(value, op)
-            if buffer in self.allocated and buffer not in claimed:
-                # the returned tensor was built in place: build it in the output
-                claimed.add(buffer)
-                buffer.replace_all_uses_with(out)
-                self.allocated.remove(buffer)
-                assert isinstance(buffer.owner, Operation)
-                Rewriter.erase_op(buffer.owner)
+            reshapes = self._reshapes_from_allocation(buffer)
+            root = reshapes[-1].operands[0] if reshapes else buffer
+            if root in self.allocated and root not in claimed:
+                # the returned tensor was built in place (perhaps then reshaped):
+                # build it in the output, seen through the inverse reshapes
+                claimed.add(root)
+                destination = _inverse_reshapes(out, reshapes, self.function.body.block)
+                root.replace_all_uses_with(destination)
+                self.allocated.remove(root)
+                assert isinstance(root.owner, Operation)
+                Rewriter.erase_op(root.owner)
                 for k, v in self.buffer.items():
-                    if v is buffer:
-                        self.buffer[k] = out
+                    if v is root:
+                        self.buffer[k] = destination
+                unused_views.extend(reshapes)
             else:
                 builder.insert(memref.CopyOp(buffer, out))
+        for view in unused_views:  # the returned views, unless copied to another output
+            if not view.results[0].uses:
+                Rewriter.erase_op(view)
         for buffer in self.allocated:
             builder.insert(memref.DeallocOp.get(buffer))
         builder.insert(func.ReturnOp())
         Rewriter.erase_op(op)
+
+
+def _inverse_reshapes(out: SSAValue, reshapes: list[Operation], block: Block) -> SSAValue:
+    """`out` seen with the shape of the allocation the reshapes start from.
+
+    `reshapes` go from the returned buffer back to the allocation (last); each is
+    undone by the opposite reshape with the same reassociation, at the start of
+    the function body (where `out`, an argument, is defined)."""
+    builder = Builder(InsertPoint.at_start(block))
+    value = out
+    for reshape in reshapes:
+        source_type = reshape.operands[0].type
+        assert isinstance(source_type, memref.MemRefType)
+        reassociation = reshape.properties["reassociation"]
+        if isinstance(reshape, memref.ExpandShapeOp):
+            inverse: Operation = memref.CollapseShapeOp.create(
+                operands=[value], result_types=[source_type], properties={"reassociation": reassociation}
+            )
+        else:
+            output_shape = DenseArrayBase.from_list(i64, source_type.get_shape())
+            inverse = memref.ExpandShapeOp.create(
+                operands=[value],
+                result_types=[source_type],
+                properties={"reassociation": reassociation, "static_output_shape": output_shape},
+            )
+        builder.insert(inverse)
+        value = inverse.results[0]
+    return value
 
 
 def _ancestor_in(op: Operation, block: Block | None) -> Operation:

@@ -100,3 +100,27 @@ func.func @f(%x: {t[(4, 6)]}) -> ({t[(4, 4)]}, {t[(2, 8)]}) {{
         j, n = nnopt.compile(ir, pipeline=pipeline)(x)  # type: ignore[misc]
         np.testing.assert_array_equal(j, joined)
         np.testing.assert_array_equal(n, -joined.reshape(2, 8))
+
+
+def test_results_built_in_reshaped_outputs(rng: np.random.Generator) -> None:
+    """A computed tensor returned reshaped (built in a view of the output), twice
+    (the second output a copy), and beside its unreshaped self."""
+    x = normal(rng, 3, 8)
+    t = {s: tensor_type(s) for s in [(3, 8), (2, 3, 4), (24,)]}
+    ir = f"""
+func.func @f(%x: {t[(3, 8)]}) -> ({t[(2, 3, 4)]}, {t[(2, 3, 4)]}, {t[(3, 8)]}, {t[(24,)]}) {{
+  %n = graph.neg %x : ({t[(3, 8)]}) -> {t[(3, 8)]}
+  %r = graph.reshape %n : ({t[(3, 8)]}) -> {t[(2, 3, 4)]}
+  %e = graph.exp %x : ({t[(3, 8)]}) -> {t[(3, 8)]}
+  %f = graph.reshape %e : ({t[(3, 8)]}) -> {t[(24,)]}
+  func.return %r, %r, %e, %f : {t[(2, 3, 4)]}, {t[(2, 3, 4)]}, {t[(3, 8)]}, {t[(24,)]}
+}}
+"""
+    import nnopt
+
+    for pipeline in (None, ""):
+        r1, r2, e, f = nnopt.compile(ir, pipeline=pipeline)(x)  # type: ignore[misc]
+        np.testing.assert_array_equal(r1, -x.reshape(2, 3, 4))
+        np.testing.assert_array_equal(r2, -x.reshape(2, 3, 4))
+        np.testing.assert_allclose(e, np.exp(x), rtol=1e-6)
+        np.testing.assert_allclose(f, np.exp(x).reshape(24), rtol=1e-6)

@@ -9,7 +9,8 @@
 // (outlined for OpenMP) keeps 8 rows x 2 vectors of accumulators in registers
 // across the reduction over the 16*3*3 = 144 patch elements, one broadcast
 // weight per row; 8-row kernels cover the 32 output channels exactly, in two
-// row blocks of 16 shared by the threads.
+// row blocks of 16 shared by the threads. The GEMM writes the output directly
+// (its [1, 32, 256] result is a view of the [1, 32, 16, 16] output).
 // AUTO-LABEL: static void nn_body2(
 // AUTO:       float a_block[2304] __attribute__((aligned(64)));
 // AUTO:       nn_f32x16 acc = [[INIT:v_[0-9]+]];
@@ -20,7 +21,7 @@
 // AUTO:         const nn_f32x16 [[WB:v_[0-9]+]] = ([[W]] - (nn_f32x16){});
 // AUTO:         const nn_f32x16 [[P:v_[0-9]+]] = [[WB]] * [[COL]];
 // AUTO:         const nn_f32x16 [[S:v_[0-9]+]] = acc + [[P]];
-// AUTO:       *(nn_f32x16_u *)&v_1[{{.*}}] = acc;
+// AUTO:       *(nn_f32x16_u *)&out[{{.*}}] = acc;
 // AUTO-LABEL: int conv3x3(
 // AUTO:       *(nn_f32x16_u *)&b_panel[nn_floordiv(jr, 32) * 4608 + k * 32 + c] =
 // AUTO:       #pragma omp parallel for

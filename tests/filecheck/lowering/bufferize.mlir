@@ -161,14 +161,13 @@ func.func @slice_is_a_view(%x: tensor<4x6xf32>) -> tensor<2x4xf32> {
 // -----
 
 // A reshape views its source, except that a strided source (a slice) is first
-// copied to a contiguous buffer: collapsing a strided view is not a view.
+// copied to a contiguous buffer: collapsing a strided view is not a view. That
+// buffer is returned reshaped, so it is the output seen with its shape.
 // CHECK-LABEL: func.func @slice_then_reshape
+// CHECK-NEXT: %[[O:.*]] = memref.expand_shape %out {{\[}}[0 : i64, 1 : i64]] output_shape [2, 4] : memref<8xf32> into memref<2x4xf32>
 // CHECK-NEXT: %[[V:.*]] = memref.subview %x[1, 1] [2, 4] [1, 1]
-// CHECK-NEXT: %[[C:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4xf32>
-// CHECK-NEXT: "memref.copy"(%[[V]], %[[C]])
-// CHECK-NEXT: %[[R:.*]] = memref.collapse_shape %[[C]] {{\[}}[0 : i64, 1 : i64]] : memref<2x4xf32> into memref<8xf32>
-// CHECK-NEXT: "memref.copy"(%[[R]], %out)
-// CHECK-NEXT: memref.dealloc %[[C]]
+// CHECK-NEXT: "memref.copy"(%[[V]], %[[O]])
+// CHECK-NEXT: func.return
 func.func @slice_then_reshape(%x: tensor<4x6xf32>) -> tensor<8xf32> {
   %s = tensor.extract_slice %x[1, 1] [2, 4] [1, 1] : tensor<4x6xf32> to tensor<2x4xf32>
   %r = tensor.collapse_shape %s [[0, 1]] : tensor<2x4xf32> into tensor<8xf32>
@@ -190,4 +189,46 @@ func.func @reshape_is_a_view(%x: tensor<8xf32>) -> tensor<2x4xf32> {
     linalg.yield %t : f32
   } -> tensor<2x4xf32>
   func.return %n : tensor<2x4xf32>
+}
+
+// -----
+
+// A buffer built here and returned through reshapes is built in the output,
+// seen through the inverse reshapes: no copy (an im2col GEMM's [F, OH*OW]
+// result returned as [F, OH, OW]).
+// CHECK-LABEL: func.func @built_then_reshaped
+// CHECK-NEXT: %[[E:.*]] = memref.collapse_shape %out {{\[}}[0 : i64, 1 : i64]] : memref<2x4xf32> into memref<8xf32>
+// CHECK-NEXT: linalg.generic {{.*}} ins(%x : memref<8xf32>) outs(%[[E]] : memref<8xf32>)
+// CHECK:      func.return
+// CHECK-NOT:  memref.copy
+func.func @built_then_reshaped(%x: tensor<8xf32>) -> tensor<2x4xf32> {
+  %e = tensor.empty() : tensor<8xf32>
+  %n = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = arith.negf %a : f32
+    linalg.yield %t : f32
+  } -> tensor<8xf32>
+  %r = tensor.expand_shape %n [[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
+  func.return %r : tensor<2x4xf32>
+}
+
+// -----
+
+// Returned twice: built in the first output, copied to the second through the
+// reshaped view.
+// CHECK-LABEL: func.func @returned_twice
+// CHECK-NEXT: %[[E:.*]] = memref.collapse_shape %out0
+// CHECK-NEXT: linalg.generic {{.*}} outs(%[[E]] : memref<8xf32>)
+// CHECK:      %[[R:.*]] = memref.expand_shape %[[E]] {{\[}}[0 : i64, 1 : i64]] output_shape [2, 4]
+// CHECK-NEXT: "memref.copy"(%[[R]], %out1)
+// CHECK-NEXT: func.return
+func.func @returned_twice(%x: tensor<8xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %e = tensor.empty() : tensor<8xf32>
+  %n = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = arith.negf %a : f32
+    linalg.yield %t : f32
+  } -> tensor<8xf32>
+  %r = tensor.expand_shape %n [[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
+  func.return %r, %r : tensor<2x4xf32>, tensor<2x4xf32>
 }
