@@ -23,15 +23,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xdsl.builder import Builder
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp, TensorType
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Attribute
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.rewriter import Rewriter
 
 from nnopt.dialects import graph
 from nnopt.dialects.graph.base import int_array, integer, ints
+from nnopt.passes.graph.builder import GraphBuilder, shape
+from nnopt.passes.graph.winograd import TILE_SIZES, rewrite_as_winograd, why_not_winograd
 from nnopt.runtime.targets import get_target
 from nnopt.support.diagnostics import CompileError, emit_remark
 
@@ -39,16 +40,11 @@ MIN_IM2COL_REDUCTION = 16
 """Below this C*KH*KW a matmul has too little work per output to pay for packing."""
 
 
-def _shape(value: SSAValue) -> tuple[int, ...]:
-    assert isinstance(value.type, TensorType)
-    return value.type.get_shape()
-
-
 def choose(op: graph.Conv2dOp, lanes: int) -> str:
     """'gemm' (1x1), 'im2col' or 'direct' for one convolution."""
-    c = _shape(op.input)[1]
-    kh, kw = _shape(op.weight)[2:]
-    ow = _shape(op.result)[3]
+    c = shape(op.input)[1]
+    kh, kw = shape(op.weight)[2:]
+    ow = shape(op.result)[3]
     strides, pads, dilations = list(ints(op.strides)), list(ints(op.pads)), list(ints(op.dilations))
     if integer(op.group) != 1:
         return "direct"
@@ -61,24 +57,14 @@ def choose(op: graph.Conv2dOp, lanes: int) -> str:
     return "direct"
 
 
-def _insert(builder: Builder, op: Operation) -> SSAValue:
-    builder.insert(op)
-    return op.results[0]
-
-
-def _reshape(builder: Builder, value: SSAValue, shape: tuple[int, ...]) -> SSAValue:
-    element = value.type.element_type  # type: ignore[attr-defined]
-    return _insert(builder, graph.ReshapeOp.build(operands=[value], result_types=[TensorType(element, shape)]))
-
-
 def rewrite_as_matmul(op: graph.Conv2dOp, kind: str) -> None:
-    builder = Builder(InsertPoint.before(op))
-    n, c, h, w = _shape(op.input)
-    f, _, kh, kw = _shape(op.weight)
-    _, _, oh, ow = _shape(op.result)
-    weights = _reshape(builder, op.weight, (f, c * kh * kw))
+    b = GraphBuilder.before(op)
+    n, c, h, w = shape(op.input)
+    f, _, kh, kw = shape(op.weight)
+    _, _, oh, ow = shape(op.result)
+    weights = b.reshape(op.weight, (f, c * kh * kw))
     if kind == "gemm":
-        columns = _reshape(builder, op.input, (n, c, h * w))
+        columns = b.reshape(op.input, (n, c, h * w))
     else:
         properties: dict[str, Attribute] = {
             "kernel_shape": int_array([kh, kw]),
@@ -86,15 +72,10 @@ def rewrite_as_matmul(op: graph.Conv2dOp, kind: str) -> None:
             "pads": op.pads,
             "dilations": op.dilations,
         }
-        columns = _insert(builder, graph.Im2colOp.inferred([op.input], properties))
-    product = _insert(builder, graph.MatmulOp(weights, columns))
-    result = _reshape(builder, product, (n, f, oh, ow))
+        columns = b.im2col(op.input, properties)
+    result = b.reshape(b.matmul(weights, columns), (n, f, oh, ow))
     if op.bias is not None:
-        bias = _reshape(builder, op.bias, (f, 1, 1))
-        result = _insert(builder, graph.AddOp(result, bias))
-    for new in (weights.owner, columns.owner, product.owner, result.owner):
-        if isinstance(new, Operation):
-            new.location = op.location
+        result = b.add(result, b.reshape(op.bias, (f, 1, 1)))
     result.name_hint = op.result.name_hint
     op.result.replace_all_uses_with(result)
     Rewriter.erase_op(op)
@@ -109,18 +90,33 @@ class GraphConvStrategy(ModulePass):
     target: str = "native"
     """Target whose vector width the heuristic uses."""
     strategy: str = "auto"
-    """auto (the heuristic), direct or im2col (for every ungrouped conv)."""
+    """auto (the heuristic), direct, im2col or winograd (for every ungrouped conv)."""
+    winograd_tile: int = 2
+    """Output tile m of Winograd F(m x m, 3 x 3) when strategy=winograd: 2 or 4."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.strategy not in ("auto", "direct", "im2col"):
-            raise CompileError(f"graph-conv-strategy: strategy must be auto, direct or im2col, not '{self.strategy}'")
+        if self.strategy not in ("auto", "direct", "im2col", "winograd"):
+            raise CompileError(
+                f"graph-conv-strategy: strategy must be auto, direct, im2col or winograd, not '{self.strategy}'"
+            )
+        if self.winograd_tile not in TILE_SIZES:
+            raise CompileError(f"graph-conv-strategy: winograd-tile must be 2 or 4, not {self.winograd_tile}")
         lanes = get_target(self.target).vector_lanes_f32
         for conv in [o for o in op.walk() if isinstance(o, graph.Conv2dOp)]:
             if isinstance(conv.parent_op(), graph.FusedOp):
                 continue  # grouped with its epilogue: lowered as one nest
             kind = choose(conv, lanes)
-            if self.strategy != "auto" and kind != "gemm" and integer(conv.group) == 1:
+            if self.strategy == "winograd" and kind != "gemm":
+                reason = why_not_winograd(conv)
+                if reason is None:
+                    kind = "winograd"
+                else:
+                    emit_remark(conv, f"no Winograd form ({reason}): {kind} instead")
+            elif self.strategy != "auto" and kind != "gemm" and integer(conv.group) == 1:
                 kind = self.strategy
+            if kind == "winograd":
+                rewrite_as_winograd(conv, self.winograd_tile)
+                continue
             if kind == "direct":
                 if integer(conv.group) != 1 and self.strategy == "im2col":
                     emit_remark(conv, "kept direct: grouped convolutions have no im2col form here")
