@@ -3,6 +3,7 @@
     python benchmarks/poly_bench.py                       # every kernel, default options
     python benchmarks/poly_bench.py gemm conv2d --options 'fuse=smartfuse'
     python benchmarks/poly_bench.py --threads 1           # one thread count only
+    python benchmarks/poly_bench.py --then affine-vectorize,affine-register-block
 
 For each kernel of examples/polybench/kernels.py, the original affine code
 (`pipeline=""`) and the code after `poly-schedule{OPTIONS}` are built once;
@@ -42,15 +43,18 @@ from nnopt.support.diagnostics import collect_diagnostics  # noqa: E402
 from nnopt.support.parsing import parse_module  # noqa: E402
 
 
-def scheduled_ir(text: str, options: str) -> tuple[str, float, list[str]]:
-    """The IR after poly-schedule{options}, the scheduling time and the remarks."""
+def scheduled_ir(text: str, options: str, then: str = "") -> tuple[str, float, list[str]]:
+    """The IR after poly-schedule{options} (and the passes `then`), the scheduling
+    time and the remarks."""
     ctx = make_context()
     module = parse_module(ctx, text, "kernel.mlir")
     [schedule] = parse_pipeline(f"poly-schedule{{{options}}}")
     start = time.perf_counter()
     with collect_diagnostics() as diagnostics:
         run_pass(ctx, module, schedule)
-    elapsed = time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        for step in parse_pipeline(then):
+            run_pass(ctx, module, step)
     return str(module), elapsed, [str(d) for d in diagnostics]
 
 
@@ -104,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kernels", nargs="*", default=list(KERNELS))
     parser.add_argument("--options", default="", help="poly-schedule options, e.g. 'fuse=smartfuse'")
+    parser.add_argument(
+        "--then",
+        default="",
+        help="passes run after poly-schedule, e.g. 'affine-vectorize,affine-register-block' "
+        "(the rest of the default pipeline)",
+    )
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--min-seconds", type=float, default=0.5, help="time spent sampling each variant")
     parser.add_argument("--no-check", action="store_true", help="skip comparing the outputs")
@@ -121,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [k for k in args.kernels if k not in KERNELS]
     if unknown:
         parser.error(f"unknown kernels {unknown}; choose from {list(KERNELS)}")
-    print(f"poly-schedule{{{args.options}}} vs the original loops, median seconds per call")
+    then = f",{args.then}" if args.then else ""
+    print(f"poly-schedule{{{args.options}}}{then} vs the original loops, median seconds per call")
     header = f"{'kernel':<11} {'sched s':>7}"
     for t in args.threads:
         header += f" | {t}T orig {'':>3} {t}T ours {'':>3} speedup"
@@ -131,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.kernels:
             kernel = KERNELS[name]
             original = kernel.ir(kernel.large)
-            scheduled, seconds, remarks = scheduled_ir(original, args.options)
+            scheduled, seconds, remarks = scheduled_ir(original, args.options, args.then)
             paths = [Path(scratch, f"{name}.orig.mlir"), Path(scratch, f"{name}.ours.mlir")]
             paths[0].write_text(original)
             paths[1].write_text(scheduled)

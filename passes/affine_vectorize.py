@@ -485,4 +485,5 @@ class AffineVectorize(ModulePass):
                 break
             else:
                 if reasons:
-                    emit_remark(marked[0] if marked else loop, f"not vectorized: {reasons[0]}")
+                    unique = list(dict.fromkeys(reasons))
+                    emit_remark(marked[0] if marked else loop, f"not vectorized: {'; '.join(unique)}")

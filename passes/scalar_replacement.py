@@ -5,8 +5,8 @@
 A location (memref + address) that a loop accesses at the same address in every
 iteration, with every access in the loop's own body (not in a nested region),
 and no other access to the same buffer in the loop, is loaded once before the
-loop, carried through `iter_args`, and stored once after it (if the loop stored
-it). Applied from the innermost loop outward, an accumulator moves out of a
+loop; if the loop stores it, the value is carried through `iter_args` and stored
+once after the loop. Applied from the innermost loop outward, an accumulator moves out of a
 whole reduction nest:
 
     affine.for %k = 0 to 64 {
@@ -109,6 +109,17 @@ def promote_invariant_accesses(loop: xdsl_affine.ForOp) -> tuple[xdsl_affine.For
     if not groups:
         return loop, 0
     before = Builder(InsertPoint.before(loop))
+    read_only = [g for g in groups if not any(isinstance(a, STORES) for a in g)]
+    for group in read_only:
+        # loaded once before the loop; nothing to carry
+        value = _load_like(group[0], before)
+        value.name_hint = group[0].results[0].name_hint
+        for access in group:
+            access.results[0].replace_all_uses_with(value)
+            Rewriter.erase_op(access)
+    groups = [g for g in groups if g not in read_only]
+    if not groups:
+        return loop, len(read_only)
     inits = [_load_like(group[0], before) for group in groups]
     for init, group in zip(inits, groups, strict=True):
         first = group[0]
@@ -161,7 +172,7 @@ def promote_invariant_accesses(loop: xdsl_affine.ForOp) -> tuple[xdsl_affine.For
         if stores:
             _store_like(stores[-1], value, after)
     Rewriter.erase_op(loop)
-    return new_loop, len(groups)
+    return new_loop, len(groups) + len(read_only)
 
 
 def promote_in_nest(loop: xdsl_affine.ForOp) -> tuple[xdsl_affine.ForOp, int]:
