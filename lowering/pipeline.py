@@ -84,6 +84,7 @@ class DefaultPipeline(NamedPipeline):
         return [
             *graph_steps,
             f"graph-conv-strategy{{target={self.target}}}",
+            "graph-constant-fold",  # e.g. Winograd's weight transform of constant weights
             "convert-attention-to-kernel",
             "convert-graph-to-linalg",
             "bufferize",
