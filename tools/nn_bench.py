@@ -3,7 +3,7 @@
     nn-bench                       # PERF.md's shapes, 1 and 2 threads, every runner installed
     nn-bench --quick               # small shapes, for a smoke run
     nn-bench --only conv --threads 1 --scalar --json rows.json --plot roofline.png
-    nn-bench --only "conv c" --pipeline 'wino=graph-conv-strategy{strategy=winograd},default-pipeline'
+    nn-bench --only "conv c" --pipeline 'direct=default-pipeline{conv-strategy=direct}'
 
 Each (workload, runner, threads) runs in its own process; outputs are allocated
 once; every result is checked against a float64 reference before it is timed;

@@ -5,13 +5,19 @@
 * small or strided output (OW below two vectors of the target, or stride > 1),
   or few input channels: im2col + matmul (the GEMM strategy then packs and blocks it):
       y = reshape(reshape(w, [F, C*KH*KW]) @ im2col(x), [N, F, OH, OW])
-* stride 1 and wide rows (OW at least two vectors): a 3x3 undilated conv with at
-  least WINOGRAD_MIN_CHANNELS input and output channels becomes Winograd
-  F(m x m, 3 x 3) (see winograd.py: im2col tiles, three constant-matrix transforms
-  and one batched matmul over the (m+2)^2 tile positions, all GEMMs); measured on
-  nn-bench's "conv a" (64->64, 56x56) it beats direct by 1.15-1.3x with m = 4, while
-  32 channels break even and 16 lose; small outputs (14x14, 28x28 with 16-wide
-  vectors) keep im2col, where Winograd's tiles are too few for its GEMM;
+* Winograd F(m x m, 3 x 3) (see winograd.py: im2col tiles, three constant-matrix
+  transforms and one batched matmul over the (m+2)^2 tile positions, all GEMMs)
+  for a 3x3, stride-1, undilated, ungrouped conv with at least
+  WINOGRAD_MIN_CHANNELS input and output channels, when
+  - its weights are constant and its output at least WINOGRAD_MIN_OUTPUT on each
+    side (the weight transform is then done at compile time): measured (CPU time,
+    1 thread) on nn-bench's "conv c" (256->256, 14x14) 2x faster than im2col with
+    m = 4, on "conv a" (64->64, 56x56) 1.3x faster than direct;
+  - or its weights are computed at run time and its rows wide (as for direct
+    below): the weight transform, 4x the weights' size, is then paid at every
+    call; "conv a" stays 1.1x faster than direct, "conv c" would be 1.2x slower
+    than im2col;
+  32 channels break even and 16 lose;
 * otherwise (stride 1, wide rows), and every grouped or depthwise conv: direct
   convolution, vectorized along output rows and register-blocked over filters.
 
@@ -19,8 +25,7 @@
 heuristic); `winograd-tile=4|2` is the tile m of every Winograd conv. A conv that
 has no Winograd form (strided, dilated, grouped, not 3x3) under strategy=winograd
 keeps the heuristic's choice, with a remark. With constant weights, the weight
-transform G g G^T is folded at compile time by the graph-constant-fold that the
-default pipeline runs after this pass.
+transform G g G^T is done here, at compile time.
 Convolutions already grouped with their epilogue (graph.fused) are left alone.
 
     %y = graph.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x256x14x14xf32>, tensor<256x256x3x3xf32>) -> tensor<1x256x14x14xf32>
@@ -44,6 +49,7 @@ from xdsl.rewriter import Rewriter
 from nnopt.dialects import graph
 from nnopt.dialects.graph.base import int_array, integer, ints
 from nnopt.passes.graph.builder import GraphBuilder, shape
+from nnopt.passes.graph.constants import constant_array
 from nnopt.passes.graph.winograd import TILE_SIZES, rewrite_as_winograd, why_not_winograd
 from nnopt.runtime.targets import get_target
 from nnopt.support.diagnostics import CompileError, emit_remark
@@ -55,22 +61,28 @@ WINOGRAD_MIN_CHANNELS = 64
 """Fewer input or output channels than this: Winograd's transforms cost more than
 the multiplications it saves (measured: 32 channels break even, 16 lose)."""
 
+WINOGRAD_MIN_OUTPUT = 14
+"""The smallest output side measured to pay for Winograd with constant weights."""
+
 
 def choose(op: graph.Conv2dOp, lanes: int) -> str:
     """'gemm' (1x1), 'im2col', 'winograd' or 'direct' for one convolution."""
     c, f = shape(op.input)[1], shape(op.weight)[0]
     kh, kw = shape(op.weight)[2:]
-    ow = shape(op.result)[3]
+    oh, ow = shape(op.result)[2:]
     strides, pads, dilations = list(ints(op.strides)), list(ints(op.pads)), list(ints(op.dilations))
     if integer(op.group) != 1:
         return "direct"
+    winograd = min(c, f) >= WINOGRAD_MIN_CHANNELS and why_not_winograd(op) is None
+    if winograd and constant_array(op.weight) is not None and min(oh, ow) >= WINOGRAD_MIN_OUTPUT:
+        return "winograd"
     if (kh, kw) == (1, 1) and strides == [1, 1] and not any(pads) and dilations == [1, 1]:
         return "gemm"
     if c * kh * kw < MIN_IM2COL_REDUCTION and max(strides) == 1:
         return "direct"
     if max(strides) > 1 or ow < 2 * max(lanes, 1):
         return "im2col"
-    if min(c, f) >= WINOGRAD_MIN_CHANNELS and why_not_winograd(op) is None:
+    if winograd:
         return "winograd"
     return "direct"
 

@@ -22,7 +22,9 @@ reshapes as views):
 
 The bottom and right pads of the input grow so that the output splits into whole
 m x m tiles; the extra rows and columns are cropped at the end. With constant
-weights, graph-constant-fold turns the weight transform into a constant.
+weights, U is computed here, in float64, and becomes a constant (it is
+(m+2)^2 / 9 times larger than the weights, often beyond graph-constant-fold's size
+limit).
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ import math
 
 import numpy as np
 from xdsl.dialects.builtin import AnyFloat, TensorType
+from xdsl.ir import SSAValue
 from xdsl.rewriter import Rewriter
 
 from nnopt.dialects import graph
 from nnopt.dialects.graph.base import int_array, integer, ints
 from nnopt.passes.graph.builder import GraphBuilder, shape
-from nnopt.passes.graph.constants import numpy_dtype
+from nnopt.passes.graph.constants import constant_array, numpy_dtype
 
 TILE_SIZES = (2, 4)
 
@@ -95,6 +98,19 @@ def why_not_winograd(op: graph.Conv2dOp) -> str | None:
     return None
 
 
+def _transformed_weights(b: GraphBuilder, weight: SSAValue, kron_g: np.ndarray, element: AnyFloat) -> SSAValue:
+    """U [P, F, C] = kron(G, G) applied to each 3x3 filter: a constant for constant weights."""
+    f, c = shape(weight)[:2]
+    positions = kron_g.shape[0]
+    weights = constant_array(weight)
+    if weights is not None:
+        u = np.einsum("pk,fck->pfc", kron_g, weights.astype(np.float64).reshape(f, c, 9))
+        return b.constant(u, element)
+    filters = b.transpose(b.reshape(weight, (f * c, 9)), (1, 0))
+    filters = b.matmul(b.constant(kron_g, element), filters)
+    return b.reshape(filters, (positions, f, c))
+
+
 def rewrite_as_winograd(op: graph.Conv2dOp, m: int) -> None:
     """Replace `op` (3x3, stride 1, ungrouped: see `why_not_winograd`) by F(m x m, 3 x 3)."""
     b = GraphBuilder.before(op)
@@ -113,9 +129,7 @@ def rewrite_as_winograd(op: graph.Conv2dOp, m: int) -> None:
     tiles = b.reshape(columns, (n, c, positions, tiles_h * tiles_w))
     transformed = b.matmul(b.constant(_kron(bt), element), tiles)
     by_position = b.transpose(transformed, (0, 2, 1, 3))
-    filters = b.transpose(b.reshape(op.weight, (f * c, 9)), (1, 0))
-    filters = b.matmul(b.constant(_kron(g), element), filters)
-    products = b.matmul(b.reshape(filters, (positions, f, c)), by_position)
+    products = b.matmul(_transformed_weights(b, op.weight, _kron(g), element), by_position)
     products = b.reshape(products, (n, positions, f * tiles_h * tiles_w))
     outputs = b.matmul(b.constant(_kron(at), element), products)
     outputs = b.reshape(outputs, (n, m, m, f, tiles_h, tiles_w))
@@ -127,4 +141,7 @@ def rewrite_as_winograd(op: graph.Conv2dOp, m: int) -> None:
         result = b.add(result, b.reshape(op.bias, (f, 1, 1)))
     result.name_hint = op.result.name_hint
     op.result.replace_all_uses_with(result)
+    weight = op.weight.owner
     Rewriter.erase_op(op)
+    if isinstance(weight, graph.ConstantOp) and not weight.result.uses:
+        Rewriter.erase_op(weight)  # replaced by the transformed constant

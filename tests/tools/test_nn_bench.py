@@ -27,7 +27,7 @@ def test_pipeline_option_adds_a_runner(tmp_path: Path) -> None:
     rows_file = tmp_path / "rows.json"
     done = subprocess.run(
         [sys.executable, "-m", "nnopt.tools.nn_bench", "--quick", "--only", "conv small", "--threads", "1",
-         "--runners", "numpy", "--pipeline", "im2col=graph-conv-strategy{strategy=im2col},default-pipeline",
+         "--runners", "numpy", "--pipeline", "im2col=default-pipeline{conv-strategy=im2col}",
          "--json", str(rows_file)],
         capture_output=True, text=True, timeout=600, check=False,
     )

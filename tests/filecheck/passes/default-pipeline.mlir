@@ -3,10 +3,9 @@
 
 // The default pipeline starts with the graph passes: the scale 0.5 * 0.5 is
 // folded, then the batch norm into the convolution's weights and a new bias, so
-// the only constants left are those two, reshaped for the matmul of the 1x1
-// convolution by the constant folding after graph-conv-strategy.
-// CHECK:       initial_value = dense<{{\[\[\[}}-1.250000e-01]], {{\[\[}}1.000000e+00]], {{\[\[}}-1.500000e+00]]]> : tensor<3x1x1xf32>
-// CHECK:       initial_value = dense<{{\[\[}}2.500000e-01, 2.500000e-01], [1.250000e-01, 1.250000e-01], [5.000000e-01, 5.000000e-01]]> : tensor<3x2xf32>
+// the only constants left are those two.
+// CHECK:       initial_value = dense<[-1.250000e-01, 1.000000e+00, -1.500000e+00]> : tensor<3xf32>
+// CHECK:       initial_value = dense<{{\[\[\[\[}}2.500000e-01]], {{\[\[}}2.500000e-01]]], {{\[\[\[}}1.250000e-01]], {{\[\[}}1.250000e-01]]], {{\[\[\[}}5.000000e-01]], {{\[\[}}5.000000e-01]]]]> : tensor<3x2x1x1xf32>
 // CHECK-NOT:   memref.global
 // CHECK-LABEL: func.func @conv_bn_relu
 // Without epilogue fusion at the graph level the 1x1 convolution becomes a matmul

@@ -134,3 +134,25 @@ func.func @no_winograd_form(%x: tensor<1x8x16x16xf32>, %w: tensor<8x8x3x3xf32>, 
   %k = graph.conv2d %x, %w5 {pads = array<i64: 2, 2, 2, 2>} : (tensor<1x8x16x16xf32>, tensor<8x8x5x5xf32>) -> tensor<1x8x16x16xf32>
   func.return %s, %d, %k : tensor<1x8x8x8xf32>, tensor<1x8x16x16xf32>, tensor<1x8x16x16xf32>
 }
+
+// -----
+
+// 64 channels, 14x14: with weights known at run time only, im2col (rows too short
+// for direct, Winograd's weight transform would be paid at every call); with
+// constant weights, Winograd F(4x4, 3x3) whose transformed weights U [36, F, C]
+// are a constant (the original weights are gone).
+// CHECK-LABEL: func.func @constant_weights
+// CHECK:     graph.im2col %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>}
+// CHECK-NOT: graph.constant {{.*}} : tensor<64x64x3x3xf32>
+// CHECK:     %[[U:.*]] = graph.constant dense<{{.*}}> : tensor<36x64x64xf32>
+// CHECK:     graph.matmul %[[U]], %{{.*}} : (tensor<36x64x64xf32>, tensor<1x36x64x16xf32>) -> tensor<1x36x64x16xf32>
+// CHECK-NOT: graph.transpose {{.*}} : (tensor<4096x9xf32>)
+// CHECK:     graph.pad
+// WINO2-LABEL: func.func @constant_weights
+// WINO2-COUNT-2: graph.im2col %x {kernel_shape = array<i64: 4, 4>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+func.func @constant_weights(%x: tensor<1x64x14x14xf32>, %w: tensor<64x64x3x3xf32>) -> (tensor<1x64x14x14xf32>, tensor<1x64x14x14xf32>) {
+  %y = graph.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x14x14xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x14x14xf32>
+  %k = graph.constant dense<0.5> : tensor<64x64x3x3xf32>
+  %z = graph.conv2d %x, %k {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x14x14xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x14x14xf32>
+  func.return %y, %z : tensor<1x64x14x14xf32>, tensor<1x64x14x14xf32>
+}
