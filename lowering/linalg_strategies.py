@@ -56,7 +56,8 @@ class LinalgStrategies(ModulePass):
             if tiling is None:
                 emit_remark(linalg_op, f"no GEMM strategy for target '{self.target}'")
                 continue
-            if m < tiling.mr or n < tiling.nr:
+            fitted = tiling.for_rows(m)
+            if m < fitted.mr or n < fitted.nr:
                 continue
-            emit_gemm(gemm, tiling)
+            emit_gemm(gemm, fitted)
             Rewriter.erase_op(linalg_op)

@@ -30,6 +30,7 @@ from nnopt.passes.graph.graph_fuse_epilogue import GraphFuseEpilogue
 from nnopt.passes.graph.graph_layout_nchwc import GraphLayoutNchwc
 from nnopt.passes.graph.graph_recognize_attention import GraphRecognizeAttention
 from nnopt.passes.poly_schedule import PolySchedule
+from nnopt.passes.polyhedral import views as _polyhedral_views  # noqa: F401  (registers the dot views)
 from nnopt.support.diagnostics import CompileError
 
 PASSES: dict[str, type[ModulePass]] = {}

@@ -135,9 +135,22 @@ def register_block(vector_loop: xdsl_affine.ForOp, registers: int) -> str | None
         main = unroll_and_jam(blocking.outer, blocking.outer_factor)
         if main is not None:
             main.attributes[BLOCKED_ATTR] = UnitAttr()
+            _block_remainder(blocking.outer)
     if blocking.outer.parent is not None:
         blocking.outer.attributes[BLOCKED_ATTR] = UnitAttr()
     return None
+
+
+def _block_remainder(remainder: xdsl_affine.ForOp) -> None:
+    """Jam the remainder iterations left by the main micro-kernel into one smaller
+    micro-kernel (60 rows blocked by 6 leave none; 64 leave 4, blocked by 4).
+
+    Fewer accumulators than the main kernel, so they fit the registers too."""
+    if remainder.parent is None:
+        return  # the main kernel covered every iteration
+    left = trip_count(remainder)
+    if left is not None and left > 1:
+        unroll_and_jam(remainder, left)
 
 
 def _inside_blocked(loop: Operation) -> bool:

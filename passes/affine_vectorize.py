@@ -8,7 +8,10 @@ stores become `affine.vector_load/store`, invariant values are broadcast, and an
 invariant load-combine-store (`s[0] += x[i]`) becomes a vector accumulator
 reduced after the loop (this reassociates; `reductions=false` declines instead).
 The remainder runs in an epilogue loop, itself vectorized with half-width vectors
-when it is at least half a vector long (56 = 3 x 16 + 8 on AVX-512).
+when it is at least half a vector long (56 = 3 x 16 + 8 on AVX-512). A loop
+shorter than a vector is vectorized with the narrower vectors it fills (4
+iterations: vector<4xf32>), but only when no loop of its nest can take full
+vectors.
 
     affine.for %j = 0 to 64 {
       %b = affine.load %B[%k, %j] : memref<64x64xf32>
@@ -34,6 +37,7 @@ get a remark.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from xdsl.builder import Builder
 from xdsl.context import Context
@@ -115,8 +119,17 @@ def _is_scalar(type_: Attribute) -> bool:
     return isinstance(type_, AnyFloat | IntegerType | IndexType)
 
 
-def analyse(loop: xdsl_affine.ForOp, width_bits: int, allow_reductions: bool) -> Plan:
-    """A vectorization plan for `loop`, or Decline with the reason."""
+MIN_VECTOR_BITS = 128
+"""The narrowest vectors used for a short loop (4 floats, 2 doubles)."""
+
+
+def analyse(
+    loop: xdsl_affine.ForOp, width_bits: int, allow_reductions: bool, fit_short: bool = False
+) -> Plan:
+    """A vectorization plan for `loop`, or Decline with the reason.
+
+    With `fit_short`, a loop shorter than a vector gets the widest narrower
+    vectors it fills (at least MIN_VECTOR_BITS): 4 iterations, vector<4xf32>."""
     iv = loop.body.block.args[0]
     if loop.step.value.data != 1:
         raise Decline("its step is not 1")
@@ -169,7 +182,10 @@ def analyse(loop: xdsl_affine.ForOp, width_bits: int, allow_reductions: bool) ->
     _check_dependences(plan, accesses, iv, allow_reductions)
     trip = trip_count(loop)
     if trip is not None and trip < plan.lanes:
-        raise Decline(f"its trip count {trip} is below the vector width {plan.lanes}")
+        fitted = 1 << (trip.bit_length() - 1) if trip > 0 else 0
+        if not fit_short or fitted * bits < MIN_VECTOR_BITS:
+            raise Decline(f"its trip count {trip} is below the vector width {plan.lanes}")
+        plan.lanes = fitted
     return plan
 
 
@@ -472,18 +488,24 @@ class AffineVectorize(ModulePass):
                 continue
             chain = _enclosing_loops(loop)
             marked = [candidate for candidate in chain if SIMD_ATTR in candidate.attributes]
-            reasons: list[str] = []
-            for candidate in marked or chain:
-                if candidate in done or candidate.parent is None:
-                    break
+            candidates = marked or chain
+            # loops from an enclosing loop already vectorized are left as they are
+            usable = list(takewhile(lambda c: c not in done and c.parent is not None, candidates))
+            plan, reasons = self._plan(usable, bits)
+            if plan is not None:
+                done.add(vectorize(plan))
+            elif reasons and len(usable) == len(candidates):
+                unique = list(dict.fromkeys(reasons))
+                emit_remark(marked[0] if marked else loop, f"not vectorized: {'; '.join(unique)}")
+
+    def _plan(self, candidates: list[xdsl_affine.ForOp], bits: int) -> tuple[Plan | None, list[str]]:
+        """The first candidate vectorizable at full width; failing that, the first
+        short one with narrower vectors; else the reasons each was declined."""
+        reasons: list[str] = []
+        for fit_short in (False, True):
+            for candidate in candidates:
                 try:
-                    plan = analyse(candidate, bits, self.reductions)
+                    return analyse(candidate, bits, self.reductions, fit_short), []
                 except Decline as reason:
                     reasons.append(str(reason))
-                    continue
-                done.add(vectorize(plan))
-                break
-            else:
-                if reasons:
-                    unique = list(dict.fromkeys(reasons))
-                    emit_remark(marked[0] if marked else loop, f"not vectorized: {'; '.join(unique)}")
+        return None, reasons

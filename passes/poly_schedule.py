@@ -70,6 +70,15 @@ SCHEDULERS = ("pluto", "isl")
 
 
 @dataclass(frozen=True)
+class ScheduledScop:
+    """A SCoP with its dependences and the legal schedule poly-schedule chose for it."""
+
+    scop: Scop
+    deps: Dependences
+    schedule: isl.Schedule
+
+
+@dataclass(frozen=True)
 class PolySchedule(ModulePass):
     """Polyhedral scheduling of affine loop nests: fusion, tiling, parallel and SIMD marks."""
 
@@ -116,17 +125,23 @@ class PolySchedule(ModulePass):
         if self.max_shift < 0 or self.max_coefficient < 1 or self.time_budget_ms < 1:
             raise CompileError("poly-schedule: max-shift >= 0, max-coefficient >= 1, time-budget-ms >= 1")
 
-    def _schedule_region(self, isl_ctx: isl.Context, region: ScopRegion) -> None:
+    def plan(self, isl_ctx: isl.Context, region: ScopRegion) -> ScheduledScop | None:
+        """The SCoP of `region`, its dependences and its checked schedule (None: declined)."""
         scop = build_scop(isl_ctx, region)
         deps = compute_dependences(scop, self.relax_reductions)
         schedule = self._schedule(scop, deps)
-        if schedule is None:
-            return
         with isl_errors(scop.anchor, "checking the schedule"):
             violated = violated_dependences(schedule, deps.required)
         if not violated.is_empty():
             emit_remark(scop.anchor, f"schedule declined: it would reverse dependences {violated}")
+            return None
+        return ScheduledScop(scop, deps, schedule)
+
+    def _schedule_region(self, isl_ctx: isl.Context, region: ScopRegion) -> None:
+        planned = self.plan(isl_ctx, region)
+        if planned is None:
             return
+        scop, deps, schedule = planned.scop, planned.deps, planned.schedule
         if self.print_schedule:
             sys.stderr.write(describe(scop, deps, schedule))
         try:

@@ -13,7 +13,6 @@ import argparse
 import functools
 import os
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -106,21 +105,10 @@ def workloads(rng: np.random.Generator) -> list[Workload]:
 
 def median_seconds(fn: Callable[[], object], min_seconds: float = 0.05, samples: int = 7) -> float:
     """Median seconds per call over batches of at least `min_seconds`."""
+    from nnopt.bench.timing import batched_samples
+
     fn()
-    batch = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        if time.perf_counter() - start >= min_seconds or batch >= 1 << 16:
-            break
-        batch *= 2
-    times = []
-    for _ in range(samples):
-        start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        times.append((time.perf_counter() - start) / batch)
+    times = batched_samples(fn, min_seconds, samples)
     return float(np.median(times))
 
 

@@ -2,20 +2,20 @@
 
     nn-opt model.mlir --emit=dot                      # view=dataflow (the default)
     nn-opt model.mlir --emit=dot --emit-function=mlp
-    nn-opt model.mlir --emit=dot{view=dependences}    # once registered, see below
+    nn-opt model.mlir -p lower-to-affine --emit=dot{view=dependences}
 
 `dataflow` draws the ops of a function body as nodes and the values between
 them as edges labelled with their types (`4x8xf32`); arguments and results are
 the graph's inputs and outputs. It is meant for the graph level but works at
 every level (nested regions are drawn as part of their op).
 
-Other views register here, for example the polyhedral passes' dependence graph
-and schedule tree, built with `nnopt.support.schedule_dot`:
+Other views register here with `register_dot_view`: the polyhedral passes'
+`dependences` and `schedule` (`passes/polyhedral/views.py`, drawn with
+`nnopt.support.schedule_dot`), and any plugin's:
 
-    @register_dot_view("dependences")
-    def _dependences(function: func.FuncOp) -> DotGraph:
-        scop = extract_scop(function)               # the polyhedral side
-        return dependence_graph(statements, edges)  # schedule_dot helpers
+    @register_dot_view("statements")
+    def statements(function: func.FuncOp) -> DotGraph:
+        ...
 """
 
 from __future__ import annotations

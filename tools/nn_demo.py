@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 import nnopt
-from nnopt.support.diagnostics import CompileError
+from nnopt.bench.timing import batched_samples
+from nnopt.tools.tool_main import run_tool
 
 
 def dense_relu_ir(m: int, k: int, n: int) -> str:
@@ -98,21 +98,7 @@ def examples() -> list[Example]:
 def time_call(fn: Callable[[], object], min_seconds: float = 0.05) -> float:
     """Median seconds per call over repeated batches."""
     fn()
-    samples: list[float] = []
-    batch = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed > min_seconds / 5 or batch > 1 << 16:
-            break
-        batch *= 2
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        samples.append((time.perf_counter() - start) / batch)
+    samples = batched_samples(fn, min_seconds / 5, 5)
     return float(np.median(samples))
 
 
@@ -150,11 +136,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main() -> None:
-    try:
-        sys.exit(run())
-    except CompileError as error:
-        print(error.diagnostic(), file=sys.stderr)
-        sys.exit(1)
+    run_tool("nn-demo", run)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,7 @@ Errors are printed as `file:line:col: error: message` (for a binary model,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from xdsl.printer import Printer
 
 import nnopt
 from nnopt.support.diagnostics import CompileError
+from nnopt.tools.tool_main import run_tool
 
 
 @dataclass(frozen=True)
@@ -130,23 +129,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    try:
-        status = run(argv)
-    except CompileError as error:
-        print(error.diagnostic(), file=sys.stderr)
-        status = 1
-    except KeyboardInterrupt:
-        status = 130
-    except Exception as error:  # a bug in nn-import: say so without a traceback
-        if os.environ.get("NNOPT_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"nn-import: error: internal error: {type(error).__name__}: {error} "
-            "(set NNOPT_DEBUG=1 for a traceback)",
-            file=sys.stderr,
-        )
-        status = 1
-    sys.exit(status)
+    run_tool("nn-import", lambda: run(argv))
 
 
 if __name__ == "__main__":

@@ -16,9 +16,7 @@ remarks from passes (why a transformation did not apply) go to stderr as
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 from nnopt.driver import (
@@ -37,6 +35,7 @@ from nnopt.support.diagnostics import (
     SourceLocation,
     collect_diagnostics,
 )
+from nnopt.tools.tool_main import run_tool
 
 
 def build_argument_parser() -> argparse.ArgumentParser:
@@ -208,23 +207,7 @@ def _write_output(text: str, path: str | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    try:
-        status = run(argv)
-    except CompileError as error:
-        print(error.diagnostic(), file=sys.stderr)
-        status = 1
-    except KeyboardInterrupt:
-        status = 130
-    except Exception as error:  # a bug in nn-opt: say so without a traceback
-        if os.environ.get("NNOPT_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"nn-opt: error: internal error: {type(error).__name__}: {error} "
-            "(set NNOPT_DEBUG=1 for a traceback)",
-            file=sys.stderr,
-        )
-        status = 1
-    sys.exit(status)
+    run_tool("nn-opt", lambda: run(argv))
 
 
 if __name__ == "__main__":

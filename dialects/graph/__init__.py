@@ -28,6 +28,7 @@ from xdsl.irdl import IRDLOperation
 
 from nnopt.dialects.graph.attention import AttentionOp
 from nnopt.dialects.graph.base import (
+    BinaryGraphOp,
     ElementwiseBinaryOp,
     ElementwiseUnaryOp,
     GraphOp,
@@ -106,6 +107,7 @@ __all__ = [
     "AttentionOp",
     "AvgPoolOp",
     "BatchNormOp",
+    "BinaryGraphOp",
     "CastOp",
     "ClipOp",
     "ConcatOp",

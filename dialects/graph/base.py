@@ -183,10 +183,13 @@ class ElementwiseUnaryOp(GraphOp, ABC):
         return static_float_tensor(self.input, "input")
 
 
-class ElementwiseBinaryOp(GraphOp, ABC):
-    """Base of binary elementwise ops with numpy broadcasting.
+class BinaryGraphOp(GraphOp, ABC):
+    """Base of ops with two float tensor operands whose result shape follows from theirs.
 
         %r = graph.<op> %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+
+    Subclasses give the shape rule (`result_shape`): broadcasting for the
+    elementwise ops, numpy's matmul rule for graph.matmul.
     """
 
     lhs = operand_def(TensorF)
@@ -196,15 +199,31 @@ class ElementwiseBinaryOp(GraphOp, ABC):
     traits = traits_def(Pure())
     assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
 
+    @staticmethod
+    @abstractmethod
+    def result_shape(lhs: Sequence[int], rhs: Sequence[int]) -> tuple[int, ...]:
+        """The result shape for operands of shapes `lhs` and `rhs` (VerifyException if none)."""
+
     def __init__(self, lhs: SSAValue, rhs: SSAValue, result_type: Attribute | None = None):
         if result_type is None:
             lhs_type = static_float_tensor(lhs, "lhs")
             rhs_type = static_float_tensor(rhs, "rhs")
-            shape = broadcast_shapes(lhs_type.get_shape(), rhs_type.get_shape())
+            shape = self.result_shape(lhs_type.get_shape(), rhs_type.get_shape())
             result_type = TensorType(lhs_type.element_type, shape)
         super().__init__(operands=[lhs, rhs], result_types=[result_type])
 
     def infer_result_type(self) -> TensorType[AnyFloat]:
         lhs = static_float_tensor(self.lhs, "lhs")
         rhs = static_float_tensor(self.rhs, "rhs")
-        return TensorType(lhs.element_type, broadcast_shapes(lhs.get_shape(), rhs.get_shape()))
+        return TensorType(lhs.element_type, self.result_shape(lhs.get_shape(), rhs.get_shape()))
+
+
+class ElementwiseBinaryOp(BinaryGraphOp, ABC):
+    """Base of binary elementwise ops with numpy broadcasting.
+
+        %r = graph.<op> %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    """
+
+    @staticmethod
+    def result_shape(lhs: Sequence[int], rhs: Sequence[int]) -> tuple[int, ...]:
+        return broadcast_shapes(lhs, rhs)

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from xdsl.dialects.builtin import (
     AnyFloat,
     BoolAttr,
@@ -16,7 +18,6 @@ from xdsl.dialects.builtin import (
     TensorType,
     f32,
 )
-from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
@@ -34,6 +35,7 @@ from xdsl.traits import ConstantLike, Pure
 from xdsl.utils.exceptions import VerifyException
 
 from nnopt.dialects.graph.base import (
+    BinaryGraphOp,
     GraphOp,
     TensorF,
     flag,
@@ -45,7 +47,7 @@ from nnopt.dialects.shapes import check_broadcastable_to, gemm_shape, matmul_sha
 
 
 @irdl_op_definition
-class MatmulOp(GraphOp):
+class MatmulOp(BinaryGraphOp):
     """numpy matmul: batched over leading dims with broadcasting (ONNX MatMul).
 
         %c = graph.matmul %a, %b : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
@@ -56,25 +58,9 @@ class MatmulOp(GraphOp):
 
     name = "graph.matmul"
 
-    lhs = operand_def(TensorF)
-    rhs = operand_def(TensorF)
-    result = result_def(TensorF)
-
-    traits = traits_def(Pure())
-    assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
-
-    def __init__(self, lhs: SSAValue, rhs: SSAValue, result_type: Attribute | None = None):
-        if result_type is None:
-            lhs_type = static_float_tensor(lhs, "lhs")
-            rhs_type = static_float_tensor(rhs, "rhs")
-            shape = matmul_shape(lhs_type.get_shape(), rhs_type.get_shape())
-            result_type = TensorType(lhs_type.element_type, shape)
-        super().__init__(operands=[lhs, rhs], result_types=[result_type])
-
-    def infer_result_type(self) -> TensorType[AnyFloat]:
-        lhs = static_float_tensor(self.lhs, "lhs")
-        rhs = static_float_tensor(self.rhs, "rhs")
-        return TensorType(lhs.element_type, matmul_shape(lhs.get_shape(), rhs.get_shape()))
+    @staticmethod
+    def result_shape(lhs: Sequence[int], rhs: Sequence[int]) -> tuple[int, ...]:
+        return matmul_shape(lhs, rhs)
 
 
 @irdl_op_definition

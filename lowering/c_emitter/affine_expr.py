@@ -16,39 +16,46 @@ from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
     AffineConstantExpr,
-    AffineDimExpr,
     AffineExpr,
     AffineMap,
-    AffineSymExpr,
 )
+
+from nnopt.support.affine_text import render_affine
+
+
+def _c_constant(value: int) -> str:
+    return str(value) if value >= 0 else f"({value})"
+
+
+def _c_binary(expr: AffineBinaryOpExpr, a: str, b: str, dims: Sequence[str], symbols: Sequence[str]) -> str:
+    """`a + b` printed as `a - c` when b is a negative constant or `c * -1`."""
+    rhs = expr.rhs
+    if expr.kind == AffineBinaryOpKind.Add:
+        if isinstance(rhs, AffineConstantExpr) and rhs.value < 0:
+            return f"({a} - {-rhs.value})"
+        if (
+            isinstance(rhs, AffineBinaryOpExpr)
+            and rhs.kind == AffineBinaryOpKind.Mul
+            and isinstance(rhs.rhs, AffineConstantExpr)
+            and rhs.rhs.value == -1
+        ):
+            return f"({a} - {affine_to_c(rhs.lhs, dims, symbols)})"
+        return f"({a} + {b})"
+    if expr.kind == AffineBinaryOpKind.Mul:
+        return f"({a} * {b})"
+    helper = {
+        AffineBinaryOpKind.FloorDiv: "nn_floordiv",
+        AffineBinaryOpKind.CeilDiv: "nn_ceildiv",
+        AffineBinaryOpKind.Mod: "nn_mod",
+    }[expr.kind]
+    return f"{helper}({a}, {b})"
 
 
 def affine_to_c(expr: AffineExpr, dims: Sequence[str], symbols: Sequence[str] = ()) -> str:
-    match expr:
-        case AffineConstantExpr(value=value):
-            return str(value) if value >= 0 else f"({value})"
-        case AffineDimExpr(position=position):
-            return dims[position]
-        case AffineSymExpr(position=position):
-            return symbols[position]
-        case AffineBinaryOpExpr(kind=kind, lhs=lhs, rhs=rhs):
-            a = affine_to_c(lhs, dims, symbols)
-            b = affine_to_c(rhs, dims, symbols)
-            if kind == AffineBinaryOpKind.Add:
-                if isinstance(rhs, AffineConstantExpr) and rhs.value < 0:
-                    return f"({a} - {-rhs.value})"
-                if isinstance(rhs, AffineBinaryOpExpr) and rhs.kind == AffineBinaryOpKind.Mul and isinstance(rhs.rhs, AffineConstantExpr) and rhs.rhs.value == -1:
-                    return f"({a} - {affine_to_c(rhs.lhs, dims, symbols)})"
-                return f"({a} + {b})"
-            if kind == AffineBinaryOpKind.Mul:
-                return f"({a} * {b})"
-            if kind == AffineBinaryOpKind.FloorDiv:
-                return f"nn_floordiv({a}, {b})"
-            if kind == AffineBinaryOpKind.CeilDiv:
-                return f"nn_ceildiv({a}, {b})"
-            if kind == AffineBinaryOpKind.Mod:
-                return f"nn_mod({a}, {b})"
-    raise ValueError(f"unexpected affine expression {expr}")
+    """`expr` in C over the named dims and symbols."""
+    return render_affine(
+        expr, dims, symbols, _c_constant, lambda e, a, b: _c_binary(e, a, b, dims, symbols)
+    )
 
 
 def map_results_to_c(affine_map: AffineMap, operands: Sequence[str]) -> list[str]:

@@ -23,7 +23,7 @@ polyhedral scheduler leaves it alone).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith, memref
@@ -41,18 +41,43 @@ from nnopt.passes import marks
 @dataclass(frozen=True)
 class GemmTiling:
     mr: int
+    """Rows of the micro-kernel (the most that fit the registers)."""
     nr: int
+    nr_vectors: int
+    """NR in vector registers."""
     mc: int
     nc: int
     kc: int
 
+    def for_rows(self, rows: int) -> GemmTiling:
+        """This tiling fitted to a C of `rows` rows.
+
+        MR: at most the tuned one, chosen to leave few rows to the plain
+        remainder loops (they re-read the unpacked B): each MR is scored by its
+        multiply-adds per load times the square of the fraction of rows it
+        covers; 32 rows get 8-row kernels (4 x 8) instead of 2 x 14 + 4.
+        MC: a multiple of MR, and at most half the row tiles (rounded up), so
+        that a C of few rows still splits into two row blocks, the loop the
+        threads share.
+        """
+
+        def score(mr: int) -> float:
+            covered = rows // mr * mr / rows
+            tuned = 1.02 if mr == self.mr else 1.0  # the measured shape wins near-ties
+            return tuned * mr * self.nr_vectors / (mr + self.nr_vectors) * covered * covered
+
+        mr = max(range(min(4, self.mr), self.mr + 1), key=lambda mr: (score(mr), mr))
+        tiles = rows // mr
+        mc = min(max(self.mc // mr, 1), max(-(-tiles // 2), 1)) * mr
+        return replace(self, mr=mr, mc=mc)
+
 
 # MR x NR accumulators (+ NR/lanes operand vectors + a broadcast) fit the registers.
 TILINGS: dict[str, GemmTiling] = {
-    "x86-avx512": GemmTiling(mr=14, nr=32, mc=56, nc=1024, kc=256),
-    "x86-avx2": GemmTiling(mr=6, nr=16, mc=72, nc=1024, kc=256),
-    "aarch64-neon": GemmTiling(mr=6, nr=16, mc=72, nc=1024, kc=256),
-    "riscv64-rvv": GemmTiling(mr=6, nr=32, mc=72, nc=1024, kc=256),
+    "x86-avx512": GemmTiling(mr=14, nr=32, nr_vectors=2, mc=56, nc=1024, kc=256),
+    "x86-avx2": GemmTiling(mr=6, nr=16, nr_vectors=2, mc=72, nc=1024, kc=256),
+    "aarch64-neon": GemmTiling(mr=6, nr=16, nr_vectors=4, mc=72, nc=1024, kc=256),
+    "riscv64-rvv": GemmTiling(mr=6, nr=32, nr_vectors=4, mc=72, nc=1024, kc=256),
 }
 
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from nnopt.bench.timing import batched_samples
 from nnopt.bench.workloads import Workload, by_name
 
 SAMPLE_SECONDS = 0.05
@@ -89,20 +89,7 @@ def measure(runner: str, workload: Workload, threads: int, pipeline: str | None 
         return record
     for _ in range(3):
         fn()
-    batch = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        if time.perf_counter() - start >= SAMPLE_SECONDS or batch >= 1 << 14:
-            break
-        batch *= 2
-    samples = []
-    for _ in range(SAMPLES):
-        start = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        samples.append((time.perf_counter() - start) / batch * 1e3)
+    samples = [t * 1e3 for t in batched_samples(fn, SAMPLE_SECONDS, SAMPLES, max_batch=1 << 14)]
     record.update(ok=True, ms=float(np.median(samples)), min_ms=min(samples), max_ms=max(samples))
     return record
 

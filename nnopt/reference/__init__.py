@@ -4,8 +4,9 @@
     y = nnopt.reference.run(graph_ir, "mlp", x, w, b)      # new arrays, like nnopt.compile
     nnopt.reference.run(affine_ir, "kernel", a, out)        # memref functions work in place
 
-It runs every level: graph ops through numpy (`graph_ops.py`, one function per
-op class), linalg ops by their indexing maps and bodies, and affine, scf,
+It runs every level: graph ops through numpy (the table of
+`nnopt.passes.graph.semantics`, one function per op class, which constant
+folding also uses), linalg ops by their indexing maps and bodies, and affine, scf,
 arith, math, memref, tensor, bufferization and vector ops by their MLIR
 semantics. It reports what C would silently get wrong: out-of-bounds accesses,
 reads of memory nothing wrote, use after free, writes to constants and inputs,
@@ -13,7 +14,7 @@ division by zero; an op it does not know is an `UnsupportedOpError`.
 
 Extending it:
 
-    @nnopt.reference.numpy_reference(graph.SoftmaxOp)
+    @nnopt.reference.numpy_reference(graph.SoftmaxOp)   # = numpy_semantics
     def _softmax(op, x): ...
 
     @nnopt.reference.implements(MyOp)          # any other op: a step compiler

@@ -21,14 +21,13 @@ from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
     AffineConstantExpr,
-    AffineDimExpr,
     AffineExpr,
     AffineMap,
-    AffineSymExpr,
 )
 from xdsl.ir.affine.affine_set import AffineConstraintKind, AffineSet
 
 from nnopt.reference.errors import UndefinedBehaviourError
+from nnopt.support.affine_text import parenthesised, render_affine
 
 
 def _positive(divisor: Any) -> Any:
@@ -40,29 +39,21 @@ def _positive(divisor: Any) -> Any:
 
 
 def _source(expr: AffineExpr, dims: Sequence[str], symbols: Sequence[str]) -> str:
-    match expr:
-        case AffineConstantExpr(value=value):
-            return f"({value})"
-        case AffineDimExpr(position=position):
-            return dims[position]
-        case AffineSymExpr(position=position):
-            return symbols[position]
-        case AffineBinaryOpExpr(kind=kind, lhs=lhs, rhs=rhs):
-            a = _source(lhs, dims, symbols)
-            b = _source(rhs, dims, symbols)
-            if kind == AffineBinaryOpKind.Add:
-                return f"({a} + {b})"
-            if kind == AffineBinaryOpKind.Mul:
-                return f"({a} * {b})"
-            if not (isinstance(rhs, AffineConstantExpr) and rhs.value > 0):
-                b = f"_positive({b})"
-            if kind == AffineBinaryOpKind.FloorDiv:
-                return f"({a} // {b})"
-            if kind == AffineBinaryOpKind.CeilDiv:
-                return f"(-((-{a}) // {b}))"
-            if kind == AffineBinaryOpKind.Mod:
-                return f"({a} % {b})"
-    raise ValueError(f"unexpected affine expression {expr}")
+    return render_affine(expr, dims, symbols, parenthesised, _python_binary)
+
+
+def _python_binary(expr: AffineBinaryOpExpr, a: str, b: str) -> str:
+    if expr.kind == AffineBinaryOpKind.Add:
+        return f"({a} + {b})"
+    if expr.kind == AffineBinaryOpKind.Mul:
+        return f"({a} * {b})"
+    if not (isinstance(expr.rhs, AffineConstantExpr) and expr.rhs.value > 0):
+        b = f"_positive({b})"
+    if expr.kind == AffineBinaryOpKind.FloorDiv:
+        return f"({a} // {b})"
+    if expr.kind == AffineBinaryOpKind.CeilDiv:
+        return f"(-((-{a}) // {b}))"
+    return f"({a} % {b})"
 
 
 def _expression_sources(

@@ -17,8 +17,8 @@ call per op and iteration. Terminators (`*.yield`, `func.return`,
 An error raised by a step is reported at the op it came from.
 
 Ops outside xDSL (defined by our dialects or plugins) may be registered by name
-with `implements_name("vector.splat")`; graph ops are looked up in the numpy
-table of `graph_ops.py`.
+with `implements_name("vector.splat")`; graph ops run the numpy table of
+`nnopt.passes.graph.semantics` (see `graph_ops.py`).
 """
 
 from __future__ import annotations

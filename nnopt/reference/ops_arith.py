@@ -7,6 +7,7 @@ C); integers wrap around as in C; `index` values are Python ints.
 
     %s = arith.addf %a, %b : f32       ->  env[s] = env[a] + env[b]
     %m = arith.maximumf %a, %b : f32   ->  NaN if either is NaN, and max(-0, +0) = +0
+                                           (`extrema.py` of nnopt.passes.graph.semantics)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation
 
+from nnopt.passes.graph.semantics.extrema import maximumf, minimumf
 from nnopt.reference.errors import UndefinedBehaviourError, UnsupportedOpError
 from nnopt.reference.interpreter import Env, Interpreter, Step, implements
 from nnopt.reference.values import (
@@ -50,20 +52,6 @@ def where(condition: Any, a: Any, b: Any) -> Any:
     if is_array(condition) or is_array(a) or is_array(b):
         return np.where(condition, a, b)
     return a if condition else b
-
-
-def maximumf(a: Any, b: Any) -> Any:
-    """NaN-propagating maximum with -0 < +0 (arith.maximumf)."""
-    result = np.where(a > b, a, np.where(b > a, b, np.where(np.signbit(a), b, a)))
-    result = np.where(np.isnan(a) | np.isnan(b), np.nan, result).astype(np.result_type(a))
-    return result if is_array(a) or is_array(b) else result[()]
-
-
-def minimumf(a: Any, b: Any) -> Any:
-    """NaN-propagating minimum with -0 < +0 (arith.minimumf)."""
-    result = np.where(a < b, a, np.where(b < a, b, np.where(np.signbit(a), a, b)))
-    result = np.where(np.isnan(a) | np.isnan(b), np.nan, result).astype(np.result_type(a))
-    return result if is_array(a) or is_array(b) else result[()]
 
 
 def _nonzero(divisor: Any) -> None:

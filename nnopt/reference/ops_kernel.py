@@ -10,7 +10,7 @@ from __future__ import annotations
 from xdsl.dialects.builtin import TensorType
 
 from nnopt.dialects import kernel
-from nnopt.reference.graph_ops import attention
+from nnopt.passes.graph.semantics.attention import attention
 from nnopt.reference.interpreter import Env, Interpreter, Step, implements
 from nnopt.reference.values import Buffer
 

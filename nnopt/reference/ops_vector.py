@@ -30,10 +30,10 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineMap
 
+from nnopt.passes.graph.semantics.extrema import maximumf, minimumf
 from nnopt.reference.affine_eval import map_function
 from nnopt.reference.errors import UndefinedBehaviourError, UnsupportedOpError
 from nnopt.reference.interpreter import Env, Interpreter, Step, implements, implements_name
-from nnopt.reference.ops_arith import maximumf, minimumf
 from nnopt.reference.values import Buffer, element_type, numpy_dtype
 
 DYNAMIC = -(2**63)

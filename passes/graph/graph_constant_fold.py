@@ -1,9 +1,11 @@
 """graph-constant-fold: evaluate graph ops on constants at compile time.
 
 A graph op whose operands are all graph.constant is evaluated with numpy (the
-table in `evaluate.py`, computed in float64 and rounded to the element type) and
-replaced by a graph.constant; constants left unused are removed. Results with
-more than `max-elements` elements are not materialised (a remark says so).
+table of `nnopt.passes.graph.semantics`, which the reference executor also runs:
+computed in float64 and rounded to the element type) and replaced by a
+graph.constant; constants left unused are removed. Results with more than
+`max-elements` elements, and ops numpy cannot evaluate (an element type it
+lacks, such as bf16), are not folded (a remark says why).
 
     %a = graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
     %b = graph.constant dense<3.0> : tensor<2xf32>
@@ -34,7 +36,7 @@ from xdsl.rewriter import Rewriter
 
 from nnopt.dialects import graph
 from nnopt.passes.graph.constants import constant_array, constant_op
-from nnopt.passes.graph.evaluate import evaluate
+from nnopt.passes.graph.semantics import NotEvaluable, WrongResultShape, evaluate
 from nnopt.support.diagnostics import CompileError, emit_remark
 
 DEFAULT_MAX_ELEMENTS = 1 << 20
@@ -63,9 +65,14 @@ class FoldConstantOperands(RewritePattern):
                 f"max-elements={self.max_elements}",
             )
             return
-        value = evaluate(op, [np.asarray(v) for v in inputs])
-        if value is None:
+        try:
+            value = evaluate(op, [np.asarray(v) for v in inputs])
+        except NotEvaluable as error:
+            where = "" if error.op is op or error.op is None else f" ({error.op.name})"
+            emit_remark(op, f"not folded{where}: {error.reason}")
             return
+        except WrongResultShape as error:
+            raise CompileError(f"internal error: {error}", op) from None
         folded = constant_op(value, result_type)
         if folded is None:
             return

@@ -34,6 +34,8 @@ from xdsl.ir.affine import (
     AffineSymExpr,
 )
 
+from nnopt.support.affine_text import parenthesised, render_affine
+
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -121,33 +123,26 @@ class IndexResolver:
 
 def isl_text(expr: AffineExpr, dims: Sequence[str], symbols: Sequence[str]) -> str:
     """`expr` in isl's syntax (`floor(a/b)`, `a mod b`) with the given names."""
-    match expr:
-        case AffineConstantExpr(value=value):
-            return f"({value})"
-        case AffineDimExpr(position=position):
-            return dims[position]
-        case AffineSymExpr(position=position):
-            return symbols[position]
-        case AffineBinaryOpExpr(kind=kind, lhs=lhs, rhs=rhs):
-            a = isl_text(lhs, dims, symbols)
-            b = isl_text(rhs, dims, symbols)
-            if kind == AffineBinaryOpKind.Add:
-                return f"({a} + {b})"
-            if kind == AffineBinaryOpKind.Mul:
-                # isl reads `2*h` but not `(2) * h`
-                if isinstance(rhs, AffineConstantExpr):
-                    return f"({rhs.value}*{a})"
-                if isinstance(lhs, AffineConstantExpr):
-                    return f"({lhs.value}*{b})"
-                return f"({a} * {b})"
-            divisor = rhs.value if isinstance(rhs, AffineConstantExpr) else b
-            if kind == AffineBinaryOpKind.FloorDiv:
-                return f"floor(({a}) / {divisor})"
-            if kind == AffineBinaryOpKind.CeilDiv:
-                return f"ceil(({a}) / {divisor})"
-            if kind == AffineBinaryOpKind.Mod:
-                return f"(({a}) mod {divisor})"
-    raise ValueError(f"unexpected affine expression {expr}")
+    return render_affine(expr, dims, symbols, parenthesised, _isl_binary)
+
+
+def _isl_binary(expr: AffineBinaryOpExpr, a: str, b: str) -> str:
+    lhs, rhs = expr.lhs, expr.rhs
+    if expr.kind == AffineBinaryOpKind.Add:
+        return f"({a} + {b})"
+    if expr.kind == AffineBinaryOpKind.Mul:
+        # isl reads `2*h` but not `(2) * h`
+        if isinstance(rhs, AffineConstantExpr):
+            return f"({rhs.value}*{a})"
+        if isinstance(lhs, AffineConstantExpr):
+            return f"({lhs.value}*{b})"
+        return f"({a} * {b})"
+    divisor = rhs.value if isinstance(rhs, AffineConstantExpr) else b
+    if expr.kind == AffineBinaryOpKind.FloorDiv:
+        return f"floor(({a}) / {divisor})"
+    if expr.kind == AffineBinaryOpKind.CeilDiv:
+        return f"ceil(({a}) / {divisor})"
+    return f"(({a}) mod {divisor})"
 
 
 # -- linear forms -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from xdsl.utils.exceptions import VerifyException
 
 from nnopt.dialects.graph.layout import Layout
-from nnopt.passes.graph.evaluate import relayout
+from nnopt.passes.graph.semantics.layout import relayout
 
 
 def test_parse_names_dims_and_blocks() -> None:

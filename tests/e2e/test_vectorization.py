@@ -119,6 +119,17 @@ CASES: dict[str, Case] = {
         lambda r: [r.standard_normal((13, 9), np.float32), r.standard_normal((9, 40), np.float32), np.zeros((13, 40), np.float32)],
         lambda a: a[0].astype(np.float64) @ a[1],
     ),
+    # rows shorter than a vector: narrower vectors (13 = 8 + 4 + 1 on AVX-512)
+    "softmax_short": (
+        softmax_rows(4, 13),
+        lambda r: [(r.standard_normal((4, 13)) * 30).astype(np.float32), np.zeros((4, 13), np.float32)],
+        lambda a: _softmax(a[0].astype(np.float64)),
+    ),
+    "matmul_short": (
+        matmul(13, 12, 9),
+        lambda r: [r.standard_normal((13, 9), np.float32), r.standard_normal((9, 12), np.float32), np.zeros((13, 12), np.float32)],
+        lambda a: a[0].astype(np.float64) @ a[1],
+    ),
 }
 
 

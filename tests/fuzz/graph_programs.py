@@ -12,8 +12,8 @@ program returns one or two values (possibly an argument, or the same value
 twice). An op whose drawn properties do not verify is left out.
 
 Elementwise ops are discovered from the graph dialect, so a new unary or binary
-elementwise op is fuzzed as soon as it has a numpy reference
-(`nnopt/reference/graph_ops.py`); any other new op needs a generator here.
+elementwise op is fuzzed as soon as it has numpy semantics
+(`nnopt/passes/graph/semantics/`); any other new op needs a generator here.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
 from nnopt.dialects import graph
-from nnopt.reference.graph_ops import reference_function
+from nnopt.passes.graph.semantics import semantics_of
 from tests.fuzz.differential import INPUT_RANGE, Program
 
 Shape = tuple[int, ...]
@@ -67,7 +67,7 @@ def _usable(op_type: type[Operation], arity: int) -> bool:
         op.verify()
     except Exception:
         return False
-    return reference_function(op) is not None
+    return semantics_of(op) is not None
 
 
 def elementwise_ops() -> tuple[list[type[Operation]], list[type[Operation]]]:

@@ -195,16 +195,16 @@ def test_an_unsupported_op_is_named() -> None:
         nnopt.reference.run(ir, "f", np.zeros(4, np.float32))
 
 
-def test_a_graph_op_without_numpy_reference_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_graph_op_without_numpy_semantics_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     from nnopt.dialects import graph
-    from nnopt.reference.graph_ops import GRAPH_REFERENCES
+    from nnopt.passes.graph.semantics import SEMANTICS
 
-    monkeypatch.delitem(GRAPH_REFERENCES, graph.ReluOp)
+    monkeypatch.delitem(SEMANTICS, graph.ReluOp)
     ir = """
     func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
       %r = graph.relu %x : (tensor<4xf32>) -> tensor<4xf32>
       func.return %r : tensor<4xf32>
     }
     """
-    with pytest.raises(UnsupportedOpError, match=r"<reference>:3:\d+: error: 'graph.relu' op has no reference implementation"):
+    with pytest.raises(UnsupportedOpError, match=r"<reference>:3:\d+: error: 'graph.relu' op has no numpy semantics; add a numpy function for it with @numpy_semantics"):
         nnopt.reference.run(ir, "f", np.zeros(4, np.float32))

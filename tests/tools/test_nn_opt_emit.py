@@ -71,7 +71,7 @@ def test_emit_errors() -> None:
     assert both.returncode == 1 and "give either -t or --emit, not both" in both.stderr
     view = run_nn_opt(str(EXAMPLE), "--emit=dot{view=nonsense}")
     assert view.returncode == 1
-    assert "unknown dot view 'nonsense' (registered: dataflow)" in view.stderr
+    assert "unknown dot view 'nonsense' (registered: dataflow, dependences, schedule)" in view.stderr
     option = run_nn_opt(str(EXAMPLE), "--emit=dot{target=x86-avx2}")
     assert option.returncode == 1 and "output format 'dot' takes no option target" in option.stderr
 

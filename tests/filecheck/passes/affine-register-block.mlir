@@ -17,8 +17,16 @@
 // CHECK-NEXT:     %b_1 = affine.vector_load %B[%k, %j + 16] : memref<32x64xf32>, vector<16xf32>
 // CHECK:          affine.yield
 // CHECK-COUNT-24: affine.vector_store
-// The last 4 rows run with single-row kernels.
-// CHECK: affine.for %{{.*}} = 24 to 28 {
+// The last 4 rows get their own 4-row kernel: 4 x 4 accumulators, one
+// iteration, the same shared B vectors.
+// CHECK:      affine.for %{{.*}} = 24 to 28 step 4 {
+// CHECK-COUNT-16: affine.vector_load %C
+// CHECK:        affine.for %k{{.*}} = 0 to 32 iter_args(
+// CHECK-COUNT-4:  vector.broadcast
+// CHECK:          affine.yield
+// CHECK-COUNT-16: affine.vector_store
+// CHECK-NOT:  affine.for
+// CHECK:      func.return
 // AVX2 has 16 registers: 4 rows x 2 vectors of 8.
 // AVX2-LABEL: func.func @matmul
 // AVX2: affine.for %i = 0 to 28 step 4 {

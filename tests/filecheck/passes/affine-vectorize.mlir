@@ -107,20 +107,20 @@ func.func @transpose(%A: memref<32x32xf32>, %B: memref<32x32xf32>) {
 // -----
 
 // Must not apply: iterations read what others write (a shift), the trip count is
-// below the vector width, or the index is used as a value.
+// below the narrowest vector (4 floats), or the index is used as a value.
 // CHECK-LABEL: func.func @declined
 // CHECK-NOT: vector
-func.func @declined(%A: memref<64xf32>, %B: memref<8xf32>) {
+func.func @declined(%A: memref<64xf32>, %B: memref<3xf32>) {
   // expected-remark @+1 {{not vectorized: it accesses %A, which it writes, at several addresses}}
   affine.for %i = 1 to 64 {
     %a = affine.load %A[%i - 1] : memref<64xf32>
     affine.store %a, %A[%i] : memref<64xf32>
   }
-  // expected-remark @+1 {{not vectorized: its trip count 8 is below the vector width 16}}
-  affine.for %i = 0 to 8 {
-    %b = affine.load %B[%i] : memref<8xf32>
+  // expected-remark @+1 {{not vectorized: its trip count 3 is below the vector width 16}}
+  affine.for %i = 0 to 3 {
+    %b = affine.load %B[%i] : memref<3xf32>
     %c = arith.addf %b, %b : f32
-    affine.store %c, %B[%i] : memref<8xf32>
+    affine.store %c, %B[%i] : memref<3xf32>
   }
   // expected-remark @+1 {{not vectorized: 'arith.index_cast' uses its index as a value}}
   affine.for %i = 0 to 64 {
@@ -158,6 +158,27 @@ func.func @fused_rows(%A: memref<4x8xf32>, %B: memref<8x32xf32>, %C: memref<4x32
       %r = arith.maximumf %sum, %zero : f32
       affine.store %r, %C[%i, %j] : memref<4x32xf32>
     }
+  }
+  func.return
+}
+
+// -----
+
+// A loop shorter than a vector gets the narrower vectors it fills: 12 = 8 + 4
+// iterations on AVX-512 (4 lanes is the narrowest), 8 + 4 on AVX2 as well.
+// CHECK-LABEL: func.func @short
+// CHECK:      affine.for %i = 0 to 8 step 8 {
+// CHECK:        affine.vector_load %B[%i] : memref<12xf32>, vector<8xf32>
+// CHECK:      affine.for %i{{.*}} = 8 to 12 step 4 {
+// CHECK:        affine.vector_load %B[%i{{.*}}] : memref<12xf32>, vector<4xf32>
+// AVX2-LABEL: func.func @short
+// AVX2:       affine.for %i = 0 to 8 step 8 {
+// AVX2:       affine.for %i{{.*}} = 8 to 12 step 4 {
+func.func @short(%B: memref<12xf32>) {
+  affine.for %i = 0 to 12 {
+    %b = affine.load %B[%i] : memref<12xf32>
+    %c = arith.mulf %b, %b : f32
+    affine.store %c, %B[%i] : memref<12xf32>
   }
   func.return
 }

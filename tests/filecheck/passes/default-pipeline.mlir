@@ -14,12 +14,13 @@
 // CHECK:       arith.addf
 // CHECK:       arith.maximumf
 // With it, the relu follows the reduction loops inside the output's loops, on
-// the accumulator carried through iter_args.
+// the accumulators carried through iter_args: the 4 output columns in one
+// vector<4xf32> (a row is shorter than 16 lanes), the 3 channels register-blocked.
 // FUSED-LABEL: func.func @conv_bn_relu
-// FUSED:         %[[ACC:.*]] = affine.for %{{.*}} = 0 to 2 iter_args
-// FUSED:           arith.mulf
-// FUSED:         %[[R:.*]] = arith.maximumf %[[ACC]], %{{.*}} : f32
-// FUSED-NEXT:    affine.store %[[R]], %out
+// FUSED:         %[[ACC:[0-9]+]], %{{.*}}, %{{.*}} = affine.for %{{.*}} = 0 to 2 iter_args
+// FUSED:           arith.mulf %{{.*}}, %{{.*}} : vector<4xf32>
+// FUSED:         %[[R:.*]] = arith.maximumf %[[ACC]], %{{.*}} : vector<4xf32>
+// FUSED-NEXT:    affine.vector_store %[[R]], %out
 func.func @conv_bn_relu(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
   %w = graph.constant dense<1.0> : tensor<3x2x1x1xf32>
   %half = graph.constant dense<0.5> : tensor<3xf32>

@@ -81,3 +81,20 @@ func.func @declined(%x: tensor<3xf32>) -> tensor<3xf32> {
   %m = graph.mul %s, %c : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   func.return %m : tensor<3xf32>
 }
+
+// -----
+
+// Must not apply: numpy has no bf16, so a cast to it is not evaluated (a remark
+// says why) and the constant it reads stays.
+// CHECK-LABEL: func.func @no_numpy_type
+// CHECK-NEXT:    %a = graph.constant
+// CHECK-NEXT:    %r = graph.cast %a
+// CHECK-NEXT:    func.return %r
+// LIMIT-LABEL: func.func @no_numpy_type
+// LIMIT:         graph.cast
+func.func @no_numpy_type() -> tensor<2xbf16> {
+  %a = graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  // expected-remark @+1 {{not folded: has results of type bf16, which numpy cannot hold}}
+  %r = graph.cast %a : (tensor<2xf32>) -> tensor<2xbf16>
+  func.return %r : tensor<2xbf16>
+}
