@@ -17,7 +17,10 @@
     below): the weight transform, 4x the weights' size, is then paid at every
     call; "conv a" stays 1.1x faster than direct, "conv c" would be 1.2x slower
     than im2col;
-  32 channels break even and 16 lose;
+  32 channels break even and 16 lose. These are one-thread measurements
+  (benchmarks/conv_strategies_bench.py); with two threads Winograd does not gain
+  yet: its GEMMs have fewer rows than two MC blocks, so their parallel row loop
+  has one iteration, while direct convolution shares its filters out;
 * otherwise (stride 1, wide rows), and every grouped or depthwise conv: direct
   convolution, vectorized along output rows and register-blocked over filters.
 
