@@ -77,13 +77,20 @@ class DefaultPipeline(NamedPipeline):
     default: fused groups skip linalg-strategies and the vector passes do not block
     their nests yet, so the fused code is slower (see the graph passes' benchmark)."""
 
+    conv_strategy: str = "auto"
+    """graph-conv-strategy's strategy for every convolution: auto (its heuristic),
+    direct, im2col or winograd."""
+
+    winograd_tile: int = 4
+    """Output tile of Winograd convolutions: 4 or 2."""
+
     def steps(self) -> list[str]:
         graph_steps = ["graph-constant-fold", "graph-fold-batch-norm", "cse", "dce"]
         if self.fuse_epilogue:
             graph_steps.append("graph-fuse-epilogue")
         return [
             *graph_steps,
-            f"graph-conv-strategy{{target={self.target}}}",
+            f"graph-conv-strategy{{target={self.target} strategy={self.conv_strategy} winograd-tile={self.winograd_tile}}}",
             "convert-attention-to-kernel",
             "convert-graph-to-linalg",
             "bufferize",

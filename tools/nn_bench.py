@@ -3,6 +3,7 @@
     nn-bench                       # PERF.md's shapes, 1 and 2 threads, every runner installed
     nn-bench --quick               # small shapes, for a smoke run
     nn-bench --only conv --threads 1 --scalar --json rows.json --plot roofline.png
+    nn-bench --only "conv c" --pipeline 'direct=default-pipeline{conv-strategy=direct}'
 
 Each (workload, runner, threads) runs in its own process; outputs are allocated
 once; every result is checked against a float64 reference before it is timed;
@@ -20,6 +21,13 @@ from nnopt.bench.driver import LIBRARIES, available_runners, format_table, plot_
 from nnopt.bench.workloads import default_workloads, small_workloads
 
 
+def _named_pipeline(parser: argparse.ArgumentParser, text: str) -> tuple[str, str]:
+    name, sep, pipeline = text.partition("=")
+    if not sep or not name or name in LIBRARIES:
+        parser.error(f"--pipeline wants NAME=PIPELINE with a new runner name, not '{text}'")
+    return name, pipeline
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="nn-bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small shapes only")
@@ -27,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, action="append", help="thread counts (default: 1 and 2)")
     parser.add_argument("--scalar", action="store_true", help="also time nnopt's unoptimised pipeline")
     parser.add_argument("--runners", default="nnopt," + ",".join(LIBRARIES), help="comma-separated runners")
+    parser.add_argument(
+        "--pipeline", action="append", default=[], metavar="NAME=PIPELINE",
+        help="also time nnopt compiled with PIPELINE, as runner NAME (repeatable)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write the raw rows as JSON")
     parser.add_argument("--plot", metavar="FILE.png", help="write a roofline plot (needs matplotlib)")
     args = parser.parse_args(argv)
@@ -36,8 +48,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     runners = [r for r in args.runners.split(",") if r]
     if args.scalar:
         runners.insert(1, "nnopt-scalar")
+    pipelines = dict(_named_pipeline(parser, text) for text in args.pipeline)
     runners = available_runners(runners)
-    rows = run_all(workloads, runners, args.threads or [1, 2])
+    runners[1:1] = [name for name in pipelines if name not in runners]
+    rows = run_all(workloads, runners, args.threads or [1, 2], pipelines)
     sys.stdout.write(format_table(rows))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

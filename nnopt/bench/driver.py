@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nnopt.bench.workloads import Workload
@@ -29,8 +29,9 @@ def available_runners(requested: Sequence[str]) -> list[str]:
     return [r for r in requested if r not in modules or importlib.util.find_spec(modules[r]) is not None]
 
 
-def run_one(runner: str, workload: Workload, threads: int) -> dict[str, Any]:
-    spec = json.dumps({"runner": runner, "workload": workload.name, "threads": threads})
+def run_one(runner: str, workload: Workload, threads: int, pipelines: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Time `runner` in a worker process; `pipelines` maps extra runner names to nnopt pipelines."""
+    spec = json.dumps({"runner": runner, "workload": workload.name, "threads": threads, "pipeline": (pipelines or {}).get(runner)})
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
     try:
         done = subprocess.run(
@@ -61,12 +62,14 @@ def progress(done: int, total: int, label: str) -> None:
         sys.stderr.write("\n")
 
 
-def run_all(workloads: Sequence[Workload], runners: Sequence[str], threads: Sequence[int]) -> list[dict[str, Any]]:
+def run_all(
+    workloads: Sequence[Workload], runners: Sequence[str], threads: Sequence[int], pipelines: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     jobs = [(w, r, t) for t in threads for w in workloads for r in runners]
     rows: list[dict[str, Any]] = []
     for index, (workload, runner, count) in enumerate(jobs):
         progress(index, len(jobs), f"{workload.name} {runner} {count}T")
-        rows.append(run_one(runner, workload, count))
+        rows.append(run_one(runner, workload, count, pipelines))
     progress(len(jobs), len(jobs), "done")
     add_ratios(rows)
     return rows

@@ -1,7 +1,8 @@
 """One measurement in its own process: `python -m nnopt.bench.worker '<json>'`.
 
-The JSON names the runner (nnopt, nnopt-scalar, numpy, torch, onnxruntime), the
-workload and the thread count. The worker checks the runner's result against the
+The JSON names the runner (nnopt, nnopt-scalar, numpy, torch, onnxruntime, or any
+name with a "pipeline": nnopt compiled with that pipeline), the workload and the
+thread count. The worker checks the runner's result against the
 float64 reference first, then times it (warm-up, batches of at least 50 ms,
 median of the samples) and prints one JSON line:
 
@@ -26,7 +27,14 @@ SAMPLE_SECONDS = 0.05
 SAMPLES = 7
 
 
-def _prepare(runner: str, workload: Workload, inputs: list[np.ndarray], out: np.ndarray, threads: int) -> Callable[[], Any]:
+def _prepare(
+    runner: str, workload: Workload, inputs: list[np.ndarray], out: np.ndarray, threads: int, pipeline: str | None = None
+) -> Callable[[], Any]:
+    if pipeline is not None:
+        import nnopt
+
+        exe = nnopt.compile(workload.graph_ir(), pipeline=pipeline)
+        return lambda: exe(*inputs, out=out)
     if runner in ("nnopt", "nnopt-scalar"):
         import nnopt
 
@@ -62,12 +70,12 @@ def _result_of(value: Any, out: np.ndarray) -> np.ndarray:
     return np.asarray(value)
 
 
-def measure(runner: str, workload: Workload, threads: int) -> dict[str, Any]:
+def measure(runner: str, workload: Workload, threads: int, pipeline: str | None = None) -> dict[str, Any]:
     record: dict[str, Any] = {"runner": runner, "workload": workload.name, "threads": threads, "ok": False, "error": None}
     inputs = workload.inputs()
     out = np.zeros(workload.output_shape, np.float32)
     try:
-        fn = _prepare(runner, workload, inputs, out, threads)
+        fn = _prepare(runner, workload, inputs, out, threads, pipeline)
         result = _result_of(fn(), out)
     except Exception as error:  # a missing library or a failed compile is a row, not a crash
         record["error"] = f"{type(error).__name__}: {error}".splitlines()[0][:200]
@@ -89,7 +97,7 @@ def measure(runner: str, workload: Workload, threads: int) -> dict[str, Any]:
 def main() -> None:
     spec = json.loads(sys.argv[1])
     os.environ["OMP_NUM_THREADS"] = str(spec["threads"])
-    print(json.dumps(measure(spec["runner"], by_name(spec["workload"]), spec["threads"])))
+    print(json.dumps(measure(spec["runner"], by_name(spec["workload"]), spec["threads"], spec.get("pipeline"))))
 
 
 if __name__ == "__main__":

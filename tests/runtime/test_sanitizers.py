@@ -5,6 +5,7 @@ tests marked `sanitize`, where they catch out-of-bounds accesses and undefined b
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,8 +98,10 @@ def test_sanitizer_stops_an_out_of_bounds_kernel(tmp_path: Path) -> None:
     done = _child(code, tmp_path)
     assert done.returncode != 0
     assert "finished" not in done.stdout
-    assert "AddressSanitizer: heap-buffer-overflow" in done.stderr, done.stderr[-3000:]
-    assert ".c:" in done.stderr  # the report names the line of the generated C
+    # ASan names a store one element past a small heap buffer heap-buffer-overflow or,
+    # depending on where the allocator put the buffer, unknown-crash
+    assert re.search(r"AddressSanitizer: (heap-buffer-overflow|unknown-crash)", done.stderr), done.stderr[-3000:]
+    assert re.search(r"in shift .*\.c:\d+", done.stderr)  # the report names the line of the generated C
 
 
 def test_sanitized_kernel_runs_correctly(tmp_path: Path) -> None:
