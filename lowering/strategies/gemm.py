@@ -8,7 +8,7 @@ register-blocked micro-kernel:
 
     for jc in 0..N step NC:                      # columns of C in L2-sized panels
       for pc in 0..K step KC:                    # the reduction in L1-sized slices
-        Bp[jr/NR][k][c] = B(pc + k, jc + jr + c)           # pack a KC x NC panel
+        Bp[jr/NR][k][c] = B(pc + k, jc + jr + c)  (parallel)  # pack a KC x NC panel
         for ic in 0..M step MC:  (parallel)      # rows of C, one A block per thread
           Ap[ir/MR][k][r] = A(ic + ir + r, pc + k)         # pack an MC x KC block
           for jr step NR, ir step MR:
@@ -216,7 +216,8 @@ def emit_gemm(gemm: Gemm, tiling: GemmTiling) -> None:
                 if k_stop <= k_start:
                     continue
                 with builder.loop(k_start, k_stop, step=depth, name="pc") as pc:
-                    with builder.loop(0, n_cur, step=t.nr, name="jr") as jr:
+                    # each column panel is packed into its own slice: the threads share them
+                    with builder.loop(0, n_cur, step=t.nr, name="jr", attributes=[marks.PARALLEL]) as jr:
                         with builder.loop(0, depth, name="k") as k:
                             with builder.loop(0, t.nr, name="c", attributes=[marks.SIMD]) as c:
                                 x = builder.load(gemm.b, operand_index(1, index, 0, jc + jr + c, pc + k))

@@ -11,7 +11,7 @@
 // weight per row; 8-row kernels cover the 32 output channels exactly, in two
 // row blocks of 16 shared by the threads. The GEMM writes the output directly
 // (its [1, 32, 256] result is a view of the [1, 32, 16, 16] output).
-// AUTO-LABEL: static void nn_body2(
+// AUTO-LABEL: static void nn_body3(
 // AUTO:       float a_block[2304] __attribute__((aligned(64)));
 // AUTO:       nn_f32x16 acc = [[INIT:v_[0-9]+]];
 // AUTO:       nn_f32x16 acc_15 =
@@ -22,10 +22,12 @@
 // AUTO:         const nn_f32x16 [[P:v_[0-9]+]] = [[WB]] * [[COL]];
 // AUTO:         const nn_f32x16 [[S:v_[0-9]+]] = acc + [[P]];
 // AUTO:       *(nn_f32x16_u *)&out[{{.*}}] = acc;
+// The threads also share the packing of B's column panels.
 // AUTO-LABEL: int conv3x3(
-// AUTO:       *(nn_f32x16_u *)&b_panel[nn_floordiv(jr, 32) * 4608 + k * 32 + c] =
 // AUTO:       #pragma omp parallel for
-// AUTO-NEXT:  for (intptr_t ic = 0; ic < 32; ic += 16) nn_body2(
+// AUTO-NEXT:  for (intptr_t jr = 0; jr < jr_end; jr += 32) nn_body2(
+// AUTO-NEXT:  #pragma omp parallel for
+// AUTO-NEXT:  for (intptr_t ic = 0; ic < 32; ic += 16) nn_body3(
 //
 // Direct: output columns in the 16 lanes, 16 output channels register-blocked,
 // the three reduction loops (input channel, kernel row, kernel column) inside.
