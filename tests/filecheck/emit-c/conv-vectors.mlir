@@ -24,7 +24,8 @@
 // AUTO:       *(nn_f32x16_u *)&out[{{.*}}] = acc;
 // The threads also share the packing of B's column panels.
 // AUTO-LABEL: int conv3x3(
-// AUTO:       #pragma omp parallel for
+// AUTO:       const intptr_t jr_end =
+// AUTO-NEXT:  #pragma omp parallel for
 // AUTO-NEXT:  for (intptr_t jr = 0; jr < jr_end; jr += 32) nn_body2(
 // AUTO-NEXT:  #pragma omp parallel for
 // AUTO-NEXT:  for (intptr_t ic = 0; ic < 32; ic += 16) nn_body3(
