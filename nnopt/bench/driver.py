@@ -32,7 +32,15 @@ def available_runners(requested: Sequence[str]) -> list[str]:
 def run_one(runner: str, workload: Workload, threads: int, pipelines: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Time `runner` in a worker process; `pipelines` maps extra runner names to nnopt pipelines."""
     spec = json.dumps({"runner": runner, "workload": workload.name, "threads": threads, "pipeline": (pipelines or {}).get(runner)})
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    # numpy's BLAS gets the threads only when numpy is the runner: elsewhere it just
+    # computes the reference, and its idle threads would spin beside the timed ones
+    blas_threads = threads if runner == "numpy" else 1
+    env = dict(
+        os.environ,
+        OMP_NUM_THREADS=str(threads),
+        MKL_NUM_THREADS=str(threads),
+        OPENBLAS_NUM_THREADS=str(blas_threads),
+    )
     try:
         done = subprocess.run(
             [sys.executable, "-m", "nnopt.bench.worker", spec],
