@@ -13,12 +13,7 @@ from __future__ import annotations
 import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import (
-    Float16Type,
-    Float32Type,
-    Float64Type,
-    IndexType,
     IntegerAttr,
-    IntegerType,
     MemRefType,
     NoneAttr,
 )
@@ -28,20 +23,14 @@ from nnopt.lowering.bufferize import OUTPUTS_ATTR
 from nnopt.passes.memory_access import written_roots
 from nnopt.runtime.calling import Param, Signature
 from nnopt.support.diagnostics import CompileError, location_of
+from nnopt.support.numpy_types import scalar_dtype
 
 
 def numpy_dtype(type_: Attribute) -> np.dtype:
-    if isinstance(type_, Float32Type):
-        return np.dtype(np.float32)
-    if isinstance(type_, Float64Type):
-        return np.dtype(np.float64)
-    if isinstance(type_, Float16Type):
-        return np.dtype(np.float16)
-    if isinstance(type_, IndexType):
-        return np.dtype(np.intp)
-    if isinstance(type_, IntegerType):
-        return np.dtype({1: np.bool_, 8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[type_.width.data])
-    raise CompileError(f"type {type_} cannot be passed from numpy")
+    dtype = scalar_dtype(type_)
+    if dtype is None:
+        raise CompileError(f"type {type_} cannot be passed from numpy")
+    return dtype
 
 
 def signature_of(function: func.FuncOp) -> tuple[Signature, int]:

@@ -28,11 +28,7 @@ from typing import Any
 
 import numpy as np
 from xdsl.dialects.builtin import (
-    Float16Type,
-    Float32Type,
-    Float64Type,
     IndexType,
-    IntegerType,
     MemRefType,
     NoneAttr,
     StridedLayoutAttr,
@@ -42,26 +38,15 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute
 
 from nnopt.reference.errors import UndefinedBehaviourError, UnsupportedOpError
-
-INDEX_DTYPE = np.dtype(np.int64)
+from nnopt.support.numpy_types import scalar_dtype
 
 
 def numpy_dtype(type_: Attribute) -> np.dtype:
     """The numpy dtype holding one element of `type_` (a scalar type)."""
-    if isinstance(type_, Float32Type):
-        return np.dtype(np.float32)
-    if isinstance(type_, Float64Type):
-        return np.dtype(np.float64)
-    if isinstance(type_, Float16Type):
-        return np.dtype(np.float16)
-    if isinstance(type_, IndexType):
-        return INDEX_DTYPE
-    if isinstance(type_, IntegerType):
-        width = type_.width.data
-        table = {1: np.bool_, 8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
-        if width in table:
-            return np.dtype(table[width])
-    raise UnsupportedOpError(f"the reference executor has no representation for type {type_}")
+    dtype = scalar_dtype(type_)
+    if dtype is None:
+        raise UnsupportedOpError(f"the reference executor has no representation for type {type_}")
+    return dtype
 
 
 def element_type(type_: Attribute) -> Attribute:
